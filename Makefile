@@ -1,0 +1,95 @@
+# cocloud build. `make` builds build/cocloud; `make run` installs what is
+# missing, builds and starts the demo; `make test` runs every test, under
+# AddressSanitizer and UBSan; `make bench` runs the benchmarks.
+
+VERSION   := 0.1.0
+CC        ?= cc
+PKGS      := libmicrohttpd jansson sqlite3 libsodium
+CFLAGS    ?= -O2 -g
+WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -Wno-format-truncation
+CPPFLAGS  := -D_DEFAULT_SOURCE -D_GNU_SOURCE -DCOCLOUD_VERSION='"$(VERSION)"' -Isrc -MMD -MP
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LDLIBS    := -lpthread -lm
+SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+SRC       := $(shell find src -name '*.c' | sort)
+MAIN      := src/cli/main.c
+LIB_SRC   := $(filter-out $(MAIN),$(SRC))
+MIGRATIONS:= $(sort $(wildcard src/db/migrations/*.sql))
+WEB       := $(shell find web -type f 2>/dev/null | sort)
+UNIT_SRC  := $(shell find tests/unit -name '*.c' 2>/dev/null | sort)
+
+GEN       := build/gen/embedded.c
+OBJ       := $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/embedded.o
+ASAN_OBJ  := $(patsubst %.c,build/asan/%.o,$(LIB_SRC)) build/asan/gen/embedded.o
+UNIT_OBJ  := $(patsubst %.c,build/asan/%.o,$(UNIT_SRC))
+
+.PHONY: all run test unit api ui deps deps-test bench clean lint
+all: build/cocloud
+
+build/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(GEN): build/tools/embed $(MIGRATIONS) src/api/openapi.json $(WEB)
+	@mkdir -p $(@D)
+	build/tools/embed $@ embed_migrations src/db/migrations/ $(MIGRATIONS) -- \
+	  embed_openapi src/api/ src/api/openapi.json -- embed_web web/ $(WEB) --
+
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+build/asan/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+build/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+build/asan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+
+build/cocloud: $(OBJ) build/obj/$(MAIN:.c=.o)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+build/asan/cocloud: $(ASAN_OBJ) build/asan/$(MAIN:.c=.o)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+build/asan/unit-tests: $(ASAN_OBJ) $(UNIT_OBJ)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lcriterion $(LDLIBS)
+
+deps:
+	@scripts/install-deps.sh run
+deps-test:
+	@scripts/install-deps.sh test
+
+run: deps
+	@$(MAKE) --no-print-directory build/cocloud
+	./build/cocloud demo
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Unit tests, then the API and browser suites against the sanitized binary.
+test: deps-test
+	@$(MAKE) --no-print-directory test-all
+test-all: build/asan/cocloud build/asan/unit-tests node_modules/.package-lock.json
+	ASAN_OPTIONS=detect_leaks=1 build/asan/unit-tests --jobs 2
+	COCLOUD_BIN=$(CURDIR)/build/asan/cocloud ASAN_OPTIONS=detect_leaks=1 \
+	  node --test --test-concurrency=2 tests/api/ tests/ui/
+
+unit: build/asan/unit-tests
+	build/asan/unit-tests
+api: build/asan/cocloud
+	COCLOUD_BIN=$(CURDIR)/build/asan/cocloud node --test tests/api/
+
+bench: build/cocloud
+	@bench/run.sh
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --std=c11 -Isrc src
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,76 @@
+/*
+ * app.c: building and tearing down the application context.
+ */
+#include "api/app.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "api/metrics.h"
+#include "api/router.h"
+#include "base/embed.h"
+#include "db/migrate.h"
+
+void app_config_defaults(app_config *cfg)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    *cfg = (app_config){
+        .listen = "127.0.0.1:8080",
+        .db_url = "cocloud.db",
+        .threads = cpus > 2 ? (int)cpus * 2 : 4,
+        .max_body = 1 << 20,
+        .max_header = 32 << 10,
+        .max_connections = 1000,
+        .max_per_address = 0,
+        .json_depth = 32,
+        .timeout_s = 30,
+        .log_min = LOG_INFO,
+        .session = {
+            .idle_ms = 2LL * 3600 * 1000,
+            .max_ms = 24LL * 3600 * 1000,
+            .max_failures_account = 5,
+            .max_failures_address = 20,
+            .window_ms = 15LL * 60 * 1000,
+            .lock_ms = 15LL * 60 * 1000,
+        },
+    };
+}
+
+int app_open(const app_config *cfg, app **out, err_ctx *e)
+{
+    int rc = 0, applied = 0;
+    app *a = calloc(1, sizeof *a);
+    if (!a)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    a->cfg = *cfg;
+    a->log = (logger){stderr, cfg->log_min};
+    /* One connection per worker, plus room for ops and shutdown. */
+    db_config dbc = {.pool_size = cfg->threads + 2, .busy_timeout_ms = 5000};
+    rc = db_open(cfg->db_url, &dbc, &a->log, &a->db, e);
+    if (rc)
+        goto out;
+    rc = migrate_run(a->db, embed_migrations, &applied, e);
+    if (rc)
+        goto out;
+    if (applied)
+        log_info(&a->log, NULL, "database %s: applied %d migration(s)", cfg->db_url, applied);
+    a->metrics = metrics_new(router_count());
+    if (!a->metrics)
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+out:
+    if (rc) {
+        app_free(a);
+        a = NULL;
+    }
+    *out = a;
+    return rc;
+}
+
+void app_free(app *a)
+{
+    if (!a)
+        return;
+    metrics_free(a->metrics);
+    db_free(a->db);
+    free(a);
+}

@@ -1,0 +1,47 @@
+/*
+ * app.h: the application context passed everywhere instead of globals:
+ * configuration, logger, database pool and metrics.
+ */
+#ifndef COCLOUD_APP_H
+#define COCLOUD_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "account/session.h"
+#include "base/log.h"
+#include "db/db.h"
+
+typedef struct metrics metrics;
+
+typedef struct app_config {
+    const char *listen;      /* "127.0.0.1:8080", "[::1]:8080", port 0 = any */
+    const char *db_url;      /* SQLite file path */
+    int threads;             /* HTTP worker threads */
+    size_t max_body;         /* bytes; routes may declare less */
+    size_t max_header;       /* bytes of request line + headers */
+    int max_connections;     /* open connections in total */
+    int max_per_address;     /* open connections per client address; 0 = no limit */
+    int json_depth;          /* deepest nesting accepted */
+    int timeout_s;           /* idle connection timeout */
+    bool secure_cookies;     /* add Secure to the session cookie (behind TLS) */
+    log_level log_min;
+    session_policy session;
+} app_config;
+
+typedef struct app {
+    app_config cfg;
+    logger log;
+    db *db;
+    metrics *metrics;
+} app;
+
+/* Fills cfg with the documented defaults. */
+void app_config_defaults(app_config *cfg);
+
+/* Opens the database, applies migrations and prepares metrics. On error
+ * e says why (ERR_DB, ERR_SCHEMA_NEWER ...) and *out is NULL. */
+int app_open(const app_config *cfg, app **out, err_ctx *e);
+void app_free(app *a); /* NULL is a no-op */
+
+#endif

@@ -1,0 +1,129 @@
+/*
+ * http.c: request-side helpers and the problem+json encoder.
+ */
+#include "api/http.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int req_db(req *r, db_conn **out)
+{
+    if (!r->db) {
+        int rc = db_acquire(r->app->db, &r->db, &r->err);
+        if (rc)
+            return rc;
+    }
+    *out = r->db;
+    return 0;
+}
+
+int req_decode(req *r, const jv_field *fields, void *target)
+{
+    if (!r->json)
+        return err_set(&r->err, ERR_BAD_JSON, "a JSON body is required");
+    return jv_decode(r->a, r->json, "", fields, target, &r->err);
+}
+
+const char *req_query(req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int req_page(req *r, account_page *pg)
+{
+    const char *limit = req_query(r, "limit"), *after = req_query(r, "after");
+    pg->limit = ACCOUNT_PAGE_DEFAULT;
+    pg->after = after && *after ? after : NULL;
+    if (limit) {
+        char *end;
+        errno = 0;
+        long v = strtol(limit, &end, 10);
+        if (errno || *end || end == limit || v < 1 || v > ACCOUNT_PAGE_MAX) {
+            err_set(&r->err, ERR_BAD_REQUEST, "limit must be an integer from 1 to %d",
+                    ACCOUNT_PAGE_MAX);
+            err_field_add(&r->err, "limit", "must be an integer from 1 to %d", ACCOUNT_PAGE_MAX);
+            r->err.code = ERR_BAD_REQUEST;
+            return ERR_BAD_REQUEST;
+        }
+        pg->limit = (int)v;
+    }
+    if (pg->after && strlen(pg->after) >= RAND_ID_LEN) {
+        err_set(&r->err, ERR_BAD_REQUEST, "after is not a cursor from this list");
+        err_field_add(&r->err, "after", "is not a valid cursor");
+        r->err.code = ERR_BAD_REQUEST;
+        return ERR_BAD_REQUEST;
+    }
+    return 0;
+}
+
+int req_json(req *r, int status, json_t *body)
+{
+    if (!body)
+        return err_set(&r->err, ERR_NOMEM, "out of memory");
+    json_decref(r->out);
+    r->status = status;
+    r->out = body;
+    return 0;
+}
+
+int req_no_content(req *r)
+{
+    r->status = 204;
+    return 0;
+}
+
+void req_header(req *r, const char *name, const char *value)
+{
+    if (r->nheaders < HTTP_MAX_HEADERS && value) {
+        r->headers[r->nheaders].name = name;
+        r->headers[r->nheaders++].value = value;
+    }
+}
+
+int req_list(req *r, json_t *items, const char *next)
+{
+    if (!items)
+        return err_set(&r->err, ERR_NOMEM, "out of memory");
+    return req_json(r, 200, json_pack("{s:o, s:s?}", "items", items, "next", next));
+}
+
+void req_problem(req *r)
+{
+    const err_ctx *e = &r->err;
+    int code = e->code ? e->code : ERR_INTERNAL;
+    int status = err_http_status(code);
+    char type[64];
+    snprintf(type, sizeof type, "urn:cocloud:problem:%s", err_slug(code));
+    const char *detail = e->detail[0] ? e->detail : err_title(code);
+    if (code == ERR_VALIDATION && !e->detail[0])
+        detail = arena_printf(r->a, "%d field%s %s invalid", e->nfields, e->nfields == 1 ? "" : "s",
+                              e->nfields == 1 ? "is" : "are");
+    if (status >= 500 && code != ERR_UNAVAILABLE && code != ERR_NOMEM)
+        detail = "the server could not complete the request; see the log for this request id";
+    json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title",
+                          err_title(code), "status", status, "detail", detail, "instance",
+                          r->path, "request_id", r->rid);
+    if (p && e->nfields && (status == 400 || status == 409 || status == 422)) {
+        json_t *list = json_array();
+        int n = e->nfields < ERR_MAX_FIELDS ? e->nfields : ERR_MAX_FIELDS;
+        for (int i = 0; i < n; i++)
+            json_array_append_new(list, json_pack("{s:s, s:s}", "field", e->fields[i].field,
+                                                  "message", e->fields[i].message));
+        json_object_set_new(p, "errors", list);
+    }
+    json_decref(r->out);
+    r->out = p;
+    r->status = status;
+    r->content_type = "application/problem+json";
+    if (e->retry_after > 0 && (status == 429 || status == 503)) {
+        char *v = arena_printf(r->a, "%d", e->retry_after);
+        req_header(r, "Retry-After", v);
+    }
+    if (status == 401)
+        req_header(r, "WWW-Authenticate", "Bearer realm=\"cocloud\"");
+    if (status == 405 && r->allow[0])
+        req_header(r, "Allow", r->allow);
+}

@@ -1,0 +1,152 @@
+/*
+ * jsonv.c: field-table decoder and depth check.
+ */
+#include "base/jsonv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/text.h"
+
+static const char *type_word(jv_type t)
+{
+    switch (t) {
+    case JV_STRING: return "a string";
+    case JV_INT: return "an integer";
+    case JV_BOOL: return "a boolean";
+    case JV_STRINGS: return "an array of strings";
+    case JV_OBJECT: return "an object";
+    }
+    return "a value";
+}
+
+static void join_path(char *out, size_t n, const char *path, const char *name)
+{
+    snprintf(out, n, "%s%s%s", path, *path ? "." : "", name);
+}
+
+static int decode_field(arena *a, const json_t *v, const char *field, const jv_field *f, void *slot,
+                        err_ctx *e)
+{
+    switch (f->type) {
+    case JV_STRING:
+        if (!json_is_string(v))
+            break;
+        if (text_has_control(json_string_value(v)))
+            return err_field_add(e, field, "must not contain control characters");
+        *(const char **)slot = json_string_value(v);
+        return 0;
+    case JV_INT:
+        if (!json_is_integer(v))
+            break;
+        *(jv_int *)slot = (jv_int){true, json_integer_value(v)};
+        return 0;
+    case JV_BOOL:
+        if (!json_is_boolean(v))
+            break;
+        *(jv_bool *)slot = (jv_bool){true, json_is_true(v)};
+        return 0;
+    case JV_STRINGS: {
+        if (!json_is_array(v))
+            break;
+        size_t max = f->max ? f->max : 64, n = json_array_size(v);
+        if (n > max)
+            return err_field_add(e, field, "must have at most %zu items", max);
+        jv_strings *out = slot;
+        out->set = true;
+        out->n = n;
+        out->v = arena_alloc(a, (n + 1) * sizeof *out->v);
+        if (!out->v)
+            return err_set(e, ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++) {
+            const json_t *item = json_array_get(v, i);
+            char sub[ERR_FIELD_LEN];
+            snprintf(sub, sizeof sub, "%s[%zu]", field, i);
+            if (!json_is_string(item) || text_has_control(json_string_value(item))) {
+                err_field_add(e, sub, "must be a string");
+                continue;
+            }
+            out->v[i] = json_string_value(item);
+        }
+        return e->code;
+    }
+    case JV_OBJECT:
+        if (!json_is_object(v))
+            break;
+        return jv_decode(a, v, field, f->sub, slot, e);
+    }
+    return err_field_add(e, field, "must be %s", type_word(f->type));
+}
+
+int jv_decode(arena *a, const json_t *obj, const char *path, const jv_field *fields, void *target,
+              err_ctx *e)
+{
+    if (!json_is_object(obj)) {
+        err_field_add(e, *path ? path : "body", "must be an object");
+        return e->code;
+    }
+    const char *key;
+    const json_t *v;
+    char field[ERR_FIELD_LEN];
+    json_object_foreach((json_t *)obj, key, v) {
+        const jv_field *f = fields;
+        while (f->name && strcmp(f->name, key) != 0)
+            f++;
+        if (!f->name) {
+            join_path(field, sizeof field, path, key);
+            err_field_add(e, field, "is not allowed");
+        }
+    }
+    for (const jv_field *f = fields; f->name; f++) {
+        join_path(field, sizeof field, path, f->name);
+        v = json_object_get(obj, f->name);
+        if (!v) {
+            if (f->flags & JV_REQUIRED)
+                err_field_add(e, field, "is required");
+            continue;
+        }
+        int rc = decode_field(a, v, field, f, (char *)target + f->offset, e);
+        if (rc && rc != ERR_VALIDATION)
+            return rc;
+    }
+    return e->code;
+}
+
+bool jv_depth_ok(const char *buf, size_t len, int max)
+{
+    int depth = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = buf[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = false;
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max)
+                return false;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return true;
+}
+
+static void decref(void *p) { json_decref(p); }
+
+int jv_parse(arena *a, const char *buf, size_t len, int max_depth, json_t **out, err_ctx *e)
+{
+    if (!jv_depth_ok(buf, len, max_depth))
+        return err_set(e, ERR_BAD_JSON, "JSON nested deeper than %d levels", max_depth);
+    json_error_t je;
+    json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    if (!j)
+        return err_set(e, ERR_BAD_JSON, "line %d, column %d: %s", je.line, je.column, je.text);
+    if (arena_defer(a, decref, j))
+        return err_set(e, ERR_NOMEM, "out of memory");
+    *out = j;
+    return 0;
+}

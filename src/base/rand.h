@@ -1,0 +1,31 @@
+/*
+ * rand.h: random identifiers and tokens from libsodium's CSPRNG.
+ *
+ * IDs are a short prefix, an underscore and 26 characters of lowercase
+ * base32 (128 random bits): never sequential, never reused in practice.
+ */
+#ifndef COCLOUD_RAND_H
+#define COCLOUD_RAND_H
+
+#include <stddef.h>
+
+#define RAND_ID_LEN 40 /* room for "prefix_" (up to 12) + 26 + NUL */
+#define RAND_TOKEN_LEN 48 /* "cct_" + 43 base64url chars (256 bits) + NUL */
+#define RAND_RID_LEN 17 /* 16 hex chars + NUL */
+
+/* Must be called once before any other rand_ function; 0 on success. */
+int rand_init(void);
+
+/* "org_" + 26 base32 chars. prefix must be at most 11 characters. */
+void rand_id(const char *prefix, char out[RAND_ID_LEN]);
+
+/* A bearer token with 256 random bits. */
+void rand_token(char out[RAND_TOKEN_LEN]);
+
+/* A 64-bit request id as 16 hex chars. */
+void rand_request_id(char out[RAND_RID_LEN]);
+
+/* Hex SHA-256 of s (65 bytes with NUL), for storing tokens. */
+void rand_sha256_hex(const char *s, char out[65]);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * text.c: UTF-8 and ASCII helpers for validation.
+ */
+#include "base/text.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+size_t text_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+bool text_has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+bool text_blank(const char *s)
+{
+    for (; *s; s++)
+        if (!isspace((unsigned char)*s))
+            return false;
+    return true;
+}
+
+int text_index(const char *const *list, const char *s)
+{
+    for (int i = 0; list[i]; i++)
+        if (strcmp(list[i], s) == 0)
+            return i;
+    return -1;
+}
+
+void text_join(const char *const *list, char *out, size_t n)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (int i = 0; list[i] && used < n; i++) {
+        int w = snprintf(out + used, n - used, "%s%s", i ? ", " : "", list[i]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+bool text_is_email(const char *s)
+{
+    size_t len = strlen(s);
+    if (len < 5 || len > 254)
+        return false;
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@') || at - s > 64)
+        return false;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',' ||
+            *p == ';' || *p == '"' || *p == '\\')
+            return false;
+    const char *dot = strrchr(at + 1, '.');
+    if (!dot || dot == at + 1 || dot[1] == '\0' || strstr(at + 1, ".."))
+        return false;
+    return at[1] != '.' && s[len - 1] != '.';
+}
+
+char *text_lower(char *s)
+{
+    for (char *p = s; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return s;
+}

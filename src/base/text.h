@@ -1,0 +1,31 @@
+/*
+ * text.h: small checks on UTF-8 text used by validation everywhere.
+ */
+#ifndef COCLOUD_TEXT_H
+#define COCLOUD_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Number of code points in valid UTF-8 s (bytes 10xxxxxx are not counted). */
+size_t text_chars(const char *s);
+
+/* True if s has a C0 control character or DEL. */
+bool text_has_control(const char *s);
+
+/* True if s is empty or only ASCII whitespace. */
+bool text_blank(const char *s);
+
+/* Index of s in a NULL-terminated list, or -1. */
+int text_index(const char *const *list, const char *s);
+
+/* Writes "a, b, c" for a NULL-terminated list into out (truncated to n). */
+void text_join(const char *const *list, char *out, size_t n);
+
+/* A plausible address: local@domain.tld, no spaces, at most 254 bytes. */
+bool text_is_email(const char *s);
+
+/* ASCII-lowercases s in place and returns it. */
+char *text_lower(char *s);
+
+#endif

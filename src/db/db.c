@@ -1,0 +1,268 @@
+/*
+ * db.c: connection pool, statement cache and transaction bookkeeping, on
+ * top of an engine driver. Engine-specific code lives in db_<engine>.c.
+ */
+#include "db/db.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/driver.h"
+
+#define DB_CACHE_SLOTS 128 /* prepared statements kept per connection */
+
+struct db_stmt {
+    db_conn *conn;
+    const char *sql; /* cache key: the address of the SQL text */
+    void *handle;
+    bool busy, cached;
+};
+
+struct db_conn {
+    db *owner;
+    void *handle;
+    bool in_tx, taken;
+    db_stmt cache[DB_CACHE_SLOTS];
+};
+
+struct db {
+    const db_driver *drv;
+    const logger *lg;
+    pthread_mutex_t mu;
+    pthread_cond_t freed;
+    int nconns;
+    db_conn *conns;
+};
+
+static void conn_close(db_conn *c)
+{
+    for (int i = 0; i < DB_CACHE_SLOTS; i++)
+        if (c->cache[i].handle)
+            c->owner->drv->finalize(c->cache[i].handle);
+    if (c->handle)
+        c->owner->drv->disconnect(c->handle);
+}
+
+int db_open(const char *url, const db_config *cfg, const logger *lg, db **out, err_ctx *e)
+{
+    int rc = 0;
+    db *d = calloc(1, sizeof *d);
+    if (!d)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    d->drv = &db_sqlite_driver;
+    d->lg = lg;
+    d->nconns = cfg->pool_size > 0 ? cfg->pool_size : 1;
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_cond_init(&d->freed, NULL);
+    d->conns = calloc((size_t)d->nconns, sizeof *d->conns);
+    if (!d->conns) {
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (int i = 0; i < d->nconns; i++) {
+        d->conns[i].owner = d;
+        rc = d->drv->connect(url, cfg, &d->conns[i].handle, e);
+        if (rc)
+            goto out;
+    }
+out:
+    if (rc) {
+        db_free(d);
+        d = NULL;
+    }
+    *out = d;
+    return rc;
+}
+
+void db_free(db *d)
+{
+    if (!d)
+        return;
+    for (int i = 0; d->conns && i < d->nconns; i++)
+        conn_close(&d->conns[i]);
+    free(d->conns);
+    pthread_cond_destroy(&d->freed);
+    pthread_mutex_destroy(&d->mu);
+    free(d);
+}
+
+const char *db_engine(const db *d) { return d->drv->name; }
+
+int db_acquire(db *d, db_conn **out, err_ctx *e)
+{
+    (void)e;
+    pthread_mutex_lock(&d->mu);
+    db_conn *c = NULL;
+    for (;;) {
+        for (int i = 0; i < d->nconns && !c; i++)
+            if (!d->conns[i].taken)
+                c = &d->conns[i];
+        if (c)
+            break;
+        pthread_cond_wait(&d->freed, &d->mu);
+    }
+    c->taken = true;
+    pthread_mutex_unlock(&d->mu);
+    *out = c;
+    return 0;
+}
+
+void db_release(db_conn *c)
+{
+    if (!c)
+        return;
+    db_rollback(c);
+    db *d = c->owner;
+    pthread_mutex_lock(&d->mu);
+    c->taken = false;
+    pthread_cond_signal(&d->freed);
+    pthread_mutex_unlock(&d->mu);
+}
+
+int db_begin(db_conn *c, err_ctx *e)
+{
+    int rc = c->owner->drv->exec_script(c->handle, c->owner->drv->begin_sql, e);
+    if (!rc)
+        c->in_tx = true;
+    return rc;
+}
+
+int db_commit(db_conn *c, err_ctx *e)
+{
+    int rc = c->owner->drv->exec_script(c->handle, "COMMIT", e);
+    if (rc) {
+        db_rollback(c);
+        return rc;
+    }
+    c->in_tx = false;
+    return 0;
+}
+
+void db_rollback(db_conn *c)
+{
+    if (!c->in_tx)
+        return;
+    err_ctx ignore = {0};
+    c->owner->drv->exec_script(c->handle, "ROLLBACK", &ignore);
+    c->in_tx = false;
+}
+
+static db_stmt *cache_slot(db_conn *c, const char *sql)
+{
+    uintptr_t h = (uintptr_t)sql;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15u;
+    size_t start = (size_t)(h % DB_CACHE_SLOTS);
+    for (size_t k = 0; k < DB_CACHE_SLOTS; k++) {
+        db_stmt *s = &c->cache[(start + k) % DB_CACHE_SLOTS];
+        if (!s->sql || s->sql == sql)
+            return s;
+    }
+    return NULL; /* full: the caller prepares an uncached statement */
+}
+
+int db_query(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,
+             err_ctx *e)
+{
+    const db_driver *drv = c->owner->drv;
+    int rc = 0;
+    db_stmt *st = cache_slot(c, sql);
+    if (!st || st->busy) {
+        /* Rare: the cache is full, or the same SQL is already open on this
+         * connection (a nested loop). Use a one-off statement. */
+        st = calloc(1, sizeof *st);
+        if (!st)
+            return err_set(e, ERR_NOMEM, "out of memory");
+        st->conn = c;
+        st->sql = sql;
+    } else {
+        st->cached = true;
+        st->conn = c;
+    }
+    if (!st->handle) {
+        rc = drv->prepare(c->handle, sql, &st->handle, e);
+        if (rc)
+            goto out;
+        st->sql = sql;
+    }
+    st->busy = true;
+    rc = drv->bind(st->handle, args, nargs, e);
+out:
+    if (rc) {
+        db_done(st);
+        st = NULL;
+    }
+    *out = st;
+    return rc;
+}
+
+int db_step(db_stmt *st, bool *row, err_ctx *e)
+{
+    return st->conn->owner->drv->step(st->handle, row, e);
+}
+
+int64_t db_int(db_stmt *st, int col) { return st->conn->owner->drv->col_int(st->handle, col); }
+
+const char *db_text(db_stmt *st, int col)
+{
+    return st->conn->owner->drv->col_text(st->handle, col);
+}
+
+void db_done(db_stmt *st)
+{
+    if (!st)
+        return;
+    const db_driver *drv = st->conn->owner->drv;
+    if (!st->cached) {
+        if (st->handle)
+            drv->finalize(st->handle);
+        free(st);
+        return;
+    }
+    if (st->handle)
+        drv->reset(st->handle);
+    else
+        st->sql = NULL; /* prepare failed: free the slot */
+    st->busy = false;
+}
+
+int db_exec(db_conn *c, const char *sql, const db_arg *args, int nargs, int64_t *changes,
+            err_ctx *e)
+{
+    db_stmt *st = NULL;
+    bool row = true;
+    int rc = db_query(c, sql, args, nargs, &st, e);
+    while (!rc && row)
+        rc = db_step(st, &row, e);
+    if (!rc && changes)
+        *changes = c->owner->drv->changes(c->handle);
+    db_done(st);
+    return rc;
+}
+
+int db_query_row(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,
+                 bool *found, err_ctx *e)
+{
+    db_stmt *st = NULL;
+    int rc = db_query(c, sql, args, nargs, &st, e);
+    if (!rc)
+        rc = db_step(st, found, e);
+    if (rc) {
+        db_done(st);
+        st = NULL;
+    }
+    *out = st;
+    return rc;
+}
+
+int db_exec_script(db_conn *c, const char *sql, err_ctx *e)
+{
+    return c->owner->drv->exec_script(c->handle, sql, e);
+}
+
+int db_size_bytes(db_conn *c, int64_t *out, err_ctx *e)
+{
+    return c->owner->drv->size_bytes(c->handle, out, e);
+}

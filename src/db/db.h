@@ -1,0 +1,97 @@
+/*
+ * db.h: the thin storage driver every feature talks to.
+ *
+ * Features write one portable SQL subset with `?` placeholders; the driver
+ * translates what its engine needs. A `db` is a pool of connections; a
+ * request takes one with db_acquire and gives it back with db_release.
+ * Statements are prepared once per connection and cached by the address of
+ * their SQL text, so SQL must be string literals (or otherwise live forever).
+ *
+ * Errors map onto the project enum: a UNIQUE violation is ERR_CONFLICT, a
+ * busy or unreachable database is ERR_UNAVAILABLE, anything else ERR_DB.
+ */
+#ifndef COCLOUD_DB_H
+#define COCLOUD_DB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/log.h"
+
+typedef struct db db;
+typedef struct db_conn db_conn;
+typedef struct db_stmt db_stmt;
+
+typedef enum { DB_ARG_NULL, DB_ARG_INT, DB_ARG_TEXT } db_arg_kind;
+
+typedef struct db_arg {
+    db_arg_kind kind;
+    int64_t i;
+    const char *s;
+} db_arg;
+
+/* Text arguments: NULL binds SQL NULL. */
+static inline db_arg db_arg_text(const char *s)
+{
+    return (db_arg){s ? DB_ARG_TEXT : DB_ARG_NULL, 0, s};
+}
+
+#define DB_INT(x) ((db_arg){DB_ARG_INT, (x), NULL})
+#define DB_TEXT(x) db_arg_text(x)
+#define DB_NULL ((db_arg){DB_ARG_NULL, 0, NULL})
+/* DB_ARGS(a, b, c) expands to "array, count" for db_query and db_exec. */
+#define DB_ARGS(...) ((const db_arg[]){__VA_ARGS__}), \
+                     (int)(sizeof((db_arg[]){__VA_ARGS__}) / sizeof(db_arg))
+#define DB_NOARGS NULL, 0
+
+typedef struct db_config {
+    int pool_size;        /* connections; at least 1 */
+    int busy_timeout_ms;  /* how long a writer waits for another */
+} db_config;
+
+/* Opens a database named by url: a file path (SQLite). Creates the file if
+ * missing. Returns 0, or ERR_DB / ERR_UNAVAILABLE with e->detail saying why. */
+int db_open(const char *url, const db_config *cfg, const logger *lg, db **out, err_ctx *e);
+void db_free(db *d); /* NULL is a no-op; all connections must be released */
+
+const char *db_engine(const db *d);
+
+/* Takes a connection from the pool, waiting for one if all are busy. */
+int db_acquire(db *d, db_conn **out, err_ctx *e);
+/* Returns it; a transaction still open is rolled back. NULL is a no-op. */
+void db_release(db_conn *c);
+
+/* A write transaction (SQLite: BEGIN IMMEDIATE, so no upgrade deadlock). */
+int db_begin(db_conn *c, err_ctx *e);
+int db_commit(db_conn *c, err_ctx *e);
+void db_rollback(db_conn *c); /* no-op outside a transaction */
+
+/* Prepares (or reuses) sql, binds args and returns the statement ready for
+ * db_step. The statement belongs to the connection: finish with db_done. */
+int db_query(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,
+             err_ctx *e);
+/* Advances: *row is true while a row is available. */
+int db_step(db_stmt *st, bool *row, err_ctx *e);
+int64_t db_int(db_stmt *st, int col);
+/* NULL for SQL NULL; valid until the next step or db_done. */
+const char *db_text(db_stmt *st, int col);
+void db_done(db_stmt *st); /* NULL is a no-op */
+
+/* Runs a statement that returns no rows; *changes (may be NULL) gets the
+ * number of rows it changed. */
+int db_exec(db_conn *c, const char *sql, const db_arg *args, int nargs, int64_t *changes,
+            err_ctx *e);
+
+/* Runs one row query; *found tells whether a row came back. The statement
+ * stays open on the row for db_int / db_text until db_done. */
+int db_query_row(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,
+                 bool *found, err_ctx *e);
+
+/* Runs several ;-separated statements without parameters (migrations). */
+int db_exec_script(db_conn *c, const char *sql, err_ctx *e);
+
+/* The size of the database in bytes, for metrics. */
+int db_size_bytes(db_conn *c, int64_t *out, err_ctx *e);
+
+#endif
