@@ -1,6 +1,6 @@
 # cocloud build. `make` builds build/cocloud; `make run` installs what is
 # missing, builds and starts the demo; `make test` runs every test, under
-# AddressSanitizer and UBSan; `make bench` runs the benchmarks.
+# AddressSanitizer and UBSan.
 
 VERSION   := 0.1.0
 CC        ?= cc
@@ -25,37 +25,40 @@ OBJ       := $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/embedded.o
 ASAN_OBJ  := $(patsubst %.c,build/asan/%.o,$(LIB_SRC)) build/asan/gen/embedded.o
 UNIT_OBJ  := $(patsubst %.c,build/asan/%.o,$(UNIT_SRC))
 
-.PHONY: all run test unit api ui deps deps-test bench clean lint
+.PHONY: all run test unit api ui deps deps-test clean lint test-all
 all: build/cocloud
 
 build/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+	@echo "  CC      $<"; $(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
 
 $(GEN): build/tools/embed $(MIGRATIONS) src/api/openapi.json $(WEB)
 	@mkdir -p $(@D)
-	build/tools/embed $@ embed_migrations src/db/migrations/ $(MIGRATIONS) -- \
+	@echo "  EMBED   $@"; build/tools/embed $@ embed_migrations src/db/migrations/ $(MIGRATIONS) -- \
 	  embed_openapi src/api/ src/api/openapi.json -- embed_web web/ $(WEB) --
+
+COMPILE    = $(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PKG_CFLAGS)
+COMPILE_SAN= $(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS)
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"; $(COMPILE) -c -o $@ $<
 build/asan/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+	@echo "  CC+SAN  $<"; $(COMPILE_SAN) -c -o $@ $<
 build/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"; $(COMPILE) -c -o $@ $<
 build/asan/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARN) -O1 -g $(SAN) $(PKG_CFLAGS) -c -o $@ $<
+	@echo "  CC+SAN  $<"; $(COMPILE_SAN) -c -o $@ $<
 
 build/cocloud: $(OBJ) build/obj/$(MAIN:.c=.o)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+	@echo "  LD      $@"; $(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 build/asan/cocloud: $(ASAN_OBJ) build/asan/$(MAIN:.c=.o)
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+	@echo "  LD      $@"; $(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 build/asan/unit-tests: $(ASAN_OBJ) $(UNIT_OBJ)
-	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lcriterion $(LDLIBS)
+	@echo "  LD      $@"; $(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lcriterion $(LDLIBS)
 
 deps:
 	@scripts/install-deps.sh run
@@ -82,9 +85,6 @@ unit: build/asan/unit-tests
 	build/asan/unit-tests
 api: build/asan/cocloud
 	COCLOUD_BIN=$(CURDIR)/build/asan/cocloud node --test tests/api/
-
-bench: build/cocloud
-	@bench/run.sh
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --std=c11 -Isrc src
