@@ -4,7 +4,7 @@
 
 VERSION   := 0.1.0
 CC        ?= cc
-PKGS      := libmicrohttpd jansson sqlite3 libsodium
+PKGS      := libmicrohttpd jansson sqlite3 libsodium libpq
 CFLAGS    ?= -O2 -g
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -Wno-format-truncation
 CPPFLAGS  := -D_DEFAULT_SOURCE -D_GNU_SOURCE -DCOCLOUD_VERSION='"$(VERSION)"' -Isrc -MMD -MP

@@ -4,8 +4,8 @@
 # Uses sudo when not root. Set COCLOUD_NO_INSTALL=1 to only check.
 set -eu
 
-build_pkgs="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev"
-test_pkgs="libcriterion-dev nodejs npm chromium"
+build_pkgs="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libpq-dev"
+test_pkgs="libcriterion-dev nodejs npm chromium postgresql"
 
 case "${1:-run}" in
   run)  want="$build_pkgs" ;;

@@ -31,6 +31,7 @@
     X(ERR_NOMEM, "out-of-memory", 503, "Out of memory")                       \
     X(ERR_DB, "database", 500, "Database error")                              \
     X(ERR_UNAVAILABLE, "unavailable", 503, "Service unavailable")             \
+    X(ERR_RETRY, "contention", 503, "Busy, try again")                        \
     X(ERR_SCHEMA_NEWER, "schema-newer", 500, "Database schema is newer")      \
     X(ERR_IO, "io", 500, "I/O error")
 

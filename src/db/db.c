@@ -5,13 +5,16 @@
 #include "db/db.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db/driver.h"
 
 #define DB_CACHE_SLOTS 128 /* prepared statements kept per connection */
+#define DB_TX_ATTEMPTS 6   /* runs of a transaction that keeps hitting contention */
 
 struct db_stmt {
     db_conn *conn;
@@ -36,14 +39,30 @@ struct db {
     db_conn *conns;
 };
 
-static void conn_close(db_conn *c)
+/* Forgets every cached statement (before closing, or after a reconnect
+ * when the server has forgotten them too). */
+static void cache_clear(db_conn *c)
 {
-    for (int i = 0; i < DB_CACHE_SLOTS; i++)
+    for (int i = 0; i < DB_CACHE_SLOTS; i++) {
         if (c->cache[i].handle)
             c->owner->drv->finalize(c->cache[i].handle);
+        memset(&c->cache[i], 0, sizeof c->cache[i]);
+    }
+}
+
+static void conn_close(db_conn *c)
+{
+    cache_clear(c);
     if (c->handle)
         c->owner->drv->disconnect(c->handle);
 }
+
+bool db_url_is_postgres(const char *url)
+{
+    return strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0;
+}
+
+const char *db_migrate_lock_sql(const db *d) { return d->drv->migrate_lock_sql; }
 
 int db_open(const char *url, const db_config *cfg, const logger *lg, db **out, err_ctx *e)
 {
@@ -51,7 +70,7 @@ int db_open(const char *url, const db_config *cfg, const logger *lg, db **out, e
     db *d = calloc(1, sizeof *d);
     if (!d)
         return err_set(e, ERR_NOMEM, "out of memory");
-    d->drv = &db_sqlite_driver;
+    d->drv = db_url_is_postgres(url) ? &db_pg_driver : &db_sqlite_driver;
     d->lg = lg;
     d->nconns = cfg->pool_size > 0 ? cfg->pool_size : 1;
     pthread_mutex_init(&d->mu, NULL);
@@ -92,7 +111,6 @@ const char *db_engine(const db *d) { return d->drv->name; }
 
 int db_acquire(db *d, db_conn **out, err_ctx *e)
 {
-    (void)e;
     pthread_mutex_lock(&d->mu);
     db_conn *c = NULL;
     for (;;) {
@@ -105,6 +123,18 @@ int db_acquire(db *d, db_conn **out, err_ctx *e)
     }
     c->taken = true;
     pthread_mutex_unlock(&d->mu);
+    if (d->drv->broken(c->handle)) {
+        /* The server went away and may be back: start afresh. */
+        cache_clear(c);
+        c->in_tx = false;
+        int rc = d->drv->reconnect(c->handle, e);
+        if (rc) {
+            db_release(c);
+            *out = NULL;
+            return rc;
+        }
+        log_warn(d->lg, NULL, "database connection re-established");
+    }
     *out = c;
     return 0;
 }
@@ -138,6 +168,32 @@ int db_commit(db_conn *c, err_ctx *e)
     }
     c->in_tx = false;
     return 0;
+}
+
+int db_transact(db_conn *c, int (*fn)(db_conn *c, void *arg, err_ctx *e), void *arg,
+                err_ctx *e)
+{
+    int rc = 0;
+    for (int attempt = 0; attempt < DB_TX_ATTEMPTS; attempt++) {
+        if (attempt) {
+            /* 2, 4, 8 ... ms plus jitter, so colliding writers spread out. */
+            long ms = (1L << attempt) + (long)randombytes_uniform(1u << attempt);
+            struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+            nanosleep(&ts, NULL);
+            err_clear(e);
+        }
+        rc = db_begin(c, e);
+        if (!rc)
+            rc = fn(c, arg, e);
+        if (!rc)
+            rc = db_commit(c, e);
+        else
+            db_rollback(c);
+        if (rc != ERR_RETRY)
+            return rc;
+    }
+    e->retry_after = 1;
+    return rc;
 }
 
 void db_rollback(db_conn *c)

@@ -46,12 +46,17 @@ static inline db_arg db_arg_text(const char *s)
 #define DB_NOARGS NULL, 0
 
 typedef struct db_config {
-    int pool_size;        /* connections; at least 1 */
-    int busy_timeout_ms;  /* how long a writer waits for another */
+    int pool_size;            /* connections; at least 1 */
+    int busy_timeout_ms;      /* how long a writer waits for another (lock timeout) */
+    int statement_timeout_ms; /* PostgreSQL: longest statement */
 } db_config;
 
-/* Opens a database named by url: a file path (SQLite). Creates the file if
- * missing. Returns 0, or ERR_DB / ERR_UNAVAILABLE with e->detail saying why. */
+/* True when url names a PostgreSQL database (postgres:// or postgresql://). */
+bool db_url_is_postgres(const char *url);
+
+/* Opens a database named by url: postgres://... for PostgreSQL, otherwise
+ * a SQLite file path (created if missing). Returns 0, or ERR_DB /
+ * ERR_UNAVAILABLE with e->detail saying why. */
 int db_open(const char *url, const db_config *cfg, const logger *lg, db **out, err_ctx *e);
 void db_free(db *d); /* NULL is a no-op; all connections must be released */
 
@@ -64,6 +69,13 @@ void db_release(db_conn *c);
 
 /* A write transaction (SQLite: BEGIN IMMEDIATE, so no upgrade deadlock). */
 int db_begin(db_conn *c, err_ctx *e);
+
+/* Runs fn inside a write transaction and commits. When the engine reports
+ * a serialization failure or deadlock (ERR_RETRY) the transaction is
+ * rolled back and fn runs again after a randomised, growing pause, a few
+ * times; fn must therefore only touch the database and its own arg. */
+int db_transact(db_conn *c, int (*fn)(db_conn *c, void *arg, err_ctx *e), void *arg,
+                err_ctx *e);
 int db_commit(db_conn *c, err_ctx *e);
 void db_rollback(db_conn *c); /* no-op outside a transaction */
 
@@ -93,5 +105,8 @@ int db_exec_script(db_conn *c, const char *sql, err_ctx *e);
 
 /* The size of the database in bytes, for metrics. */
 int db_size_bytes(db_conn *c, int64_t *out, err_ctx *e);
+
+/* The SQL that serialises migrations across instances, or NULL. */
+const char *db_migrate_lock_sql(const db *d);
 
 #endif

@@ -64,6 +64,19 @@ static int sq_connect(const char *url, const db_config *cfg, void **out, err_ctx
 
 static void sq_disconnect(void *conn) { sqlite3_close(conn); }
 
+/* A file does not go away like a server does. */
+static bool sq_broken(void *conn)
+{
+    (void)conn;
+    return false;
+}
+
+static int sq_reconnect(void *conn, err_ctx *e)
+{
+    (void)conn, (void)e;
+    return 0;
+}
+
 static int sq_prepare(void *conn, const char *sql, void **stmt, err_ctx *e)
 {
     sqlite3_stmt *st = NULL;
@@ -137,6 +150,8 @@ const db_driver db_sqlite_driver = {
     .begin_sql = "BEGIN IMMEDIATE",
     .connect = sq_connect,
     .disconnect = sq_disconnect,
+    .broken = sq_broken,
+    .reconnect = sq_reconnect,
     .exec_script = sq_exec_script,
     .prepare = sq_prepare,
     .finalize = sq_finalize,

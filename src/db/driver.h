@@ -9,9 +9,12 @@
 
 typedef struct db_driver {
     const char *name;
-    const char *begin_sql; /* starts a write transaction */
+    const char *begin_sql;        /* starts a write transaction */
+    const char *migrate_lock_sql; /* serialises migrations across instances, or NULL */
     int (*connect)(const char *url, const db_config *cfg, void **conn, err_ctx *e);
     void (*disconnect)(void *conn);
+    bool (*broken)(void *conn);                   /* the connection was lost */
+    int (*reconnect)(void *conn, err_ctx *e);     /* statements are gone afterwards */
     int (*exec_script)(void *conn, const char *sql, err_ctx *e);
     int (*prepare)(void *conn, const char *sql, void **stmt, err_ctx *e);
     void (*finalize)(void *stmt);
@@ -25,5 +28,6 @@ typedef struct db_driver {
 } db_driver;
 
 extern const db_driver db_sqlite_driver;
+extern const db_driver db_pg_driver;
 
 #endif

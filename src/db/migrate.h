@@ -2,8 +2,9 @@
  * migrate.h: brings a database to the schema this binary knows.
  *
  * Migrations are the numbered files in src/db/migrations/, embedded at build
- * time. Each pending one runs in its own transaction and is recorded in
- * schema_migrations. A database whose newest recorded version is beyond what
+ * time. All pending ones run in one transaction and are recorded in
+ * schema_migrations; on PostgreSQL an advisory lock makes instances that
+ * start together take turns. A database whose newest recorded version is beyond what
  * this binary knows is refused (ERR_SCHEMA_NEWER), never touched.
  */
 #ifndef COCLOUD_MIGRATE_H
