@@ -18,6 +18,7 @@ void app_config_defaults(app_config *cfg)
         .listen = "127.0.0.1:8080",
         .db_url = "cocloud.db",
         .threads = cpus > 2 ? (int)cpus * 2 : 4,
+        .db_timeout_ms = 5000,
         .max_body = 1 << 20,
         .max_header = 32 << 10,
         .max_connections = 1000,
@@ -45,7 +46,9 @@ int app_open(const app_config *cfg, app **out, err_ctx *e)
     a->cfg = *cfg;
     a->log = (logger){stderr, cfg->log_min};
     /* One connection per worker, plus room for ops and shutdown. */
-    db_config dbc = {.pool_size = cfg->threads + 2, .busy_timeout_ms = 5000};
+    db_config dbc = {.pool_size = cfg->db_pool > 0 ? cfg->db_pool : cfg->threads + 2,
+                     .busy_timeout_ms = cfg->db_timeout_ms,
+                     .statement_timeout_ms = cfg->db_timeout_ms};
     rc = db_open(cfg->db_url, &dbc, &a->log, &a->db, e);
     if (rc)
         goto out;

@@ -18,6 +18,7 @@
 #include "base/rand.h"
 #include "cli/demo.h"
 #include "cli/options.h"
+#include "db/dump.h"
 #include "db/migrate.h"
 
 enum { EXIT_USAGE = 2, EXIT_DB = 3 };
@@ -25,7 +26,12 @@ enum { EXIT_USAGE = 2, EXIT_DB = 3 };
 #define SERVER_OPTS(cfg)                                                                     \
     {"listen", "COCLOUD_LISTEN", OPT_STRING, &(cfg)->listen, "ADDR:PORT",                      \
      "address to serve on; port 0 picks a free one (127.0.0.1:8080)", 0, 0},                   \
-    {"db", "COCLOUD_DB", OPT_STRING, &(cfg)->db_url, "PATH", "SQLite database file", 0, 0},    \
+    {"db", "COCLOUD_DB", OPT_STRING, &(cfg)->db_url, "URL",                                   \
+     "SQLite file, or postgres://... for PostgreSQL (cocloud.db)", 0, 0},                      \
+    {"db-pool", "COCLOUD_DB_POOL", OPT_INT, &(cfg)->db_pool, "N",                               \
+     "database connections (threads + 2)", 1, 1000},                                           \
+    {"db-timeout", "COCLOUD_DB_TIMEOUT", OPT_INT, &(cfg)->db_timeout_ms, "MS",                  \
+     "longest statement or lock wait, milliseconds (5000)", 10, 600000},                       \
     {"threads", "COCLOUD_THREADS", OPT_INT, &(cfg)->threads, "N", "HTTP worker threads", 1,   \
      256},                                                                                     \
     {"max-body", "COCLOUD_MAX_BODY", OPT_SIZE, &(cfg)->max_body, "BYTES",                      \
@@ -62,6 +68,8 @@ static void usage(FILE *out)
           "  serve      run the HTTP server\n"
           "  demo       run the server on a demo database (var/demo.db), seeded on first start\n"
           "  migrate    create or upgrade a database and exit\n"
+          "  export     write a whole database to stdout as JSON Lines\n"
+          "  import     read such a dump from stdin into an empty database\n"
           "  user add   add a user; the password is read from the terminal or stdin\n\n"
           "Run 'cocloud COMMAND --help' for the flags of a command. Every flag can also be\n"
           "set through the environment variable shown in brackets.\n",
@@ -134,7 +142,8 @@ static int cmd_migrate(int argc, char **argv)
     db *d = NULL;
     err_ctx e = {0};
     int applied = 0;
-    opt opts[] = {{"db", "COCLOUD_DB", OPT_STRING, &url, "PATH", "SQLite database file", 0, 0}};
+    opt opts[] = {{"db", "COCLOUD_DB", OPT_STRING, &url, "URL",
+                   "SQLite file or postgres:// URL", 0, 0}};
     if (wants_help(argc, argv)) {
         puts("usage: cocloud migrate [FLAGS]");
         options_usage(opts, 1, stdout);
@@ -151,6 +160,41 @@ static int cmd_migrate(int argc, char **argv)
     printf("%s: %d migration(s) applied, schema version %d\n", url, applied,
            migrate_latest(embed_migrations));
     db_free(d);
+    return 0;
+}
+
+/* export and import: move a database between engines. */
+static int cmd_dump(const char *cmd, int argc, char **argv)
+{
+    const char *url = "cocloud.db";
+    db *d = NULL;
+    err_ctx e = {0};
+    long rows = 0;
+    bool import = strcmp(cmd, "import") == 0;
+    opt opts[] = {{"db", "COCLOUD_DB", OPT_STRING, &url, "URL",
+                   "SQLite file or postgres:// URL", 0, 0}};
+    if (wants_help(argc, argv)) {
+        printf("usage: cocloud %s [FLAGS] %s\n", cmd, import ? "< dump.jsonl" : "> dump.jsonl");
+        options_usage(opts, 1, stdout);
+        return 0;
+    }
+    if (options_parse(opts, 1, argc, argv, stderr))
+        return usage_error(cmd, opts, 1);
+    db_config dbc = {.pool_size = 1};
+    logger lg = {stderr, LOG_WARN};
+    int rc = db_open(url, &dbc, &lg, &d, &e);
+    if (rc) {
+        db_free(d);
+        return db_exit(&e);
+    }
+    rc = import ? dump_import(d, embed_migrations, stdin, &rows, &e) : dump_export(d, stdout, &e);
+    db_free(d);
+    if (rc) {
+        fprintf(stderr, "cocloud: %s failed: %s\n", cmd, e.detail);
+        return rc == ERR_DB || rc == ERR_UNAVAILABLE ? EXIT_DB : 1;
+    }
+    if (import)
+        fprintf(stderr, "cocloud: imported %ld rows into %s\n", rows, url);
     return 0;
 }
 
@@ -198,7 +242,7 @@ static int cmd_user_add(int argc, char **argv)
     err_ctx e = {0};
     int rc = 1;
     opt opts[] = {
-        {"db", "COCLOUD_DB", OPT_STRING, &url, "PATH", "SQLite database file", 0, 0},
+        {"db", "COCLOUD_DB", OPT_STRING, &url, "URL", "SQLite file or postgres:// URL", 0, 0},
         {"role", NULL, OPT_STRING, &role, "ROLE", "operator, expert, enterprise or partner", 0, 0},
         {"email", NULL, OPT_STRING, &email, "EMAIL", "the user's email, used to sign in", 0, 0},
         {"name", NULL, OPT_STRING, &name, "NAME", "the user's display name", 0, 0},
@@ -283,6 +327,8 @@ int main(int argc, char **argv)
         return cmd_serve("demo", argc - 2, argv + 2, true);
     if (!strcmp(cmd, "migrate"))
         return cmd_migrate(argc - 2, argv + 2);
+    if (!strcmp(cmd, "export") || !strcmp(cmd, "import"))
+        return cmd_dump(cmd, argc - 2, argv + 2);
     if (!strcmp(cmd, "user") && argc >= 3 && !strcmp(argv[2], "add"))
         return cmd_user_add(argc - 3, argv + 3);
     fprintf(stderr, "cocloud: unknown command '%s'\n\n", cmd);

@@ -219,12 +219,12 @@ static db_stmt *cache_slot(db_conn *c, const char *sql)
     return NULL; /* full: the caller prepares an uncached statement */
 }
 
-int db_query(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,
-             err_ctx *e)
+static int query(db_conn *c, const char *sql, bool cache, const db_arg *args, int nargs,
+                 db_stmt **out, err_ctx *e)
 {
     const db_driver *drv = c->owner->drv;
     int rc = 0;
-    db_stmt *st = cache_slot(c, sql);
+    db_stmt *st = cache ? cache_slot(c, sql) : NULL;
     if (!st || st->busy) {
         /* Rare: the cache is full, or the same SQL is already open on this
          * connection (a nested loop). Use a one-off statement. */
@@ -254,6 +254,18 @@ out:
     return rc;
 }
 
+int db_query(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,
+             err_ctx *e)
+{
+    return query(c, sql, true, args, nargs, out, e);
+}
+
+int db_query_fresh(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,
+                   err_ctx *e)
+{
+    return query(c, sql, false, args, nargs, out, e);
+}
+
 int db_step(db_stmt *st, bool *row, err_ctx *e)
 {
     return st->conn->owner->drv->step(st->handle, row, e);
@@ -264,6 +276,13 @@ int64_t db_int(db_stmt *st, int col) { return st->conn->owner->drv->col_int(st->
 const char *db_text(db_stmt *st, int col)
 {
     return st->conn->owner->drv->col_text(st->handle, col);
+}
+
+int db_col_count(db_stmt *st) { return st->conn->owner->drv->col_count(st->handle); }
+
+const char *db_col_name(db_stmt *st, int col)
+{
+    return st->conn->owner->drv->col_name(st->handle, col);
 }
 
 void db_done(db_stmt *st)

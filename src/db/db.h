@@ -83,12 +83,19 @@ void db_rollback(db_conn *c); /* no-op outside a transaction */
  * db_step. The statement belongs to the connection: finish with db_done. */
 int db_query(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,
              err_ctx *e);
+/* Like db_query for SQL built at run time: the statement is prepared for
+ * this one use and not cached (the cache is keyed by the SQL's address). */
+int db_query_fresh(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,
+                   err_ctx *e);
 /* Advances: *row is true while a row is available. */
 int db_step(db_stmt *st, bool *row, err_ctx *e);
 int64_t db_int(db_stmt *st, int col);
 /* NULL for SQL NULL; valid until the next step or db_done. */
 const char *db_text(db_stmt *st, int col);
 void db_done(db_stmt *st); /* NULL is a no-op */
+/* Columns of the current result (after the first db_step). */
+int db_col_count(db_stmt *st);
+const char *db_col_name(db_stmt *st, int col);
 
 /* Runs a statement that returns no rows; *changes (may be NULL) gets the
  * number of rows it changed. */

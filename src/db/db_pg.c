@@ -246,6 +246,9 @@ static const char *pg_col_text(void *stmt, int col)
     return PQgetisnull(st->res, st->row, col) ? NULL : PQgetvalue(st->res, st->row, col);
 }
 
+static int pg_col_count(void *stmt) { return PQnfields(((pg_stmt *)stmt)->res); }
+static const char *pg_col_name(void *stmt, int col) { return PQfname(((pg_stmt *)stmt)->res, col); }
+
 static int64_t pg_changes(void *conn) { return ((pg_conn *)conn)->changes; }
 
 static int pg_size_bytes(void *conn, int64_t *out, err_ctx *e)
@@ -278,6 +281,8 @@ const db_driver db_pg_driver = {
     .reset = pg_reset,
     .col_int = pg_col_int,
     .col_text = pg_col_text,
+    .col_count = pg_col_count,
+    .col_name = pg_col_name,
     .changes = pg_changes,
     .size_bytes = pg_size_bytes,
 };

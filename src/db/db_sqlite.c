@@ -128,6 +128,9 @@ static const char *sq_col_text(void *stmt, int col)
     return (const char *)sqlite3_column_text(stmt, col);
 }
 
+static int sq_col_count(void *stmt) { return sqlite3_column_count(stmt); }
+static const char *sq_col_name(void *stmt, int col) { return sqlite3_column_name(stmt, col); }
+
 static int64_t sq_changes(void *conn) { return sqlite3_changes64(conn); }
 
 static int sq_size_bytes(void *conn, int64_t *out, err_ctx *e)
@@ -160,6 +163,8 @@ const db_driver db_sqlite_driver = {
     .reset = sq_reset,
     .col_int = sq_col_int,
     .col_text = sq_col_text,
+    .col_count = sq_col_count,
+    .col_name = sq_col_name,
     .changes = sq_changes,
     .size_bytes = sq_size_bytes,
 };

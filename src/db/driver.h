@@ -23,6 +23,8 @@ typedef struct db_driver {
     void (*reset)(void *stmt);
     int64_t (*col_int)(void *stmt, int col);
     const char *(*col_text)(void *stmt, int col);
+    int (*col_count)(void *stmt);
+    const char *(*col_name)(void *stmt, int col);
     int64_t (*changes)(void *conn);
     int (*size_bytes)(void *conn, int64_t *out, err_ctx *e);
 } db_driver;
