@@ -112,8 +112,9 @@ int account_user_by_email(db_conn *c, arena *a, const char *email, account_user 
 int account_password_change(db_conn *c, const account_actor *actor, const char *current,
                             const char *next, err_ctx *e);
 
-/* A page of a list: items in id order after the cursor `after` (NULL for
- * the first page). next is the cursor for the following page, or NULL. */
+/* A page of a list, newest first, after the cursor `after` (NULL for the
+ * first page; ERR_BAD_REQUEST if it is not an id of the list). next is the
+ * cursor for the following page, or NULL on the last one. */
 typedef struct account_page {
     int limit;
     const char *after;

@@ -336,6 +336,25 @@ int account_password_change(db_conn *c, const account_actor *actor, const char *
  * a next page exists. */
 #define PAGE_FETCH(pg) ((pg).limit + 1)
 
+/* Lists run newest first: (created_at, id) descending, and the cursor is
+ * the id of the last item shown. ERR_BAD_REQUEST when the cursor names no
+ * row of the table. */
+static int cursor_check(db_conn *c, const char *sql, const char *after, err_ctx *e)
+{
+    db_stmt *st = NULL;
+    bool found = false;
+    if (!after)
+        return 0;
+    int rc = db_query_row(c, sql, DB_ARGS(DB_TEXT(after)), &st, &found, e);
+    db_done(st);
+    if (!rc && !found) {
+        err_set(e, ERR_BAD_REQUEST, "after is not a cursor from this list");
+        err_field_add(e, "after", "is not a cursor from this list");
+        rc = e->code = ERR_BAD_REQUEST;
+    }
+    return rc;
+}
+
 int account_org_list(db_conn *c, arena *a, const account_actor *actor, account_page pg,
                      account_org **items, int *n, const char **next, err_ctx *e)
 {
@@ -347,8 +366,14 @@ int account_org_list(db_conn *c, arena *a, const account_actor *actor, account_p
     account_org *out = arena_alloc(a, (size_t)PAGE_FETCH(pg) * sizeof *out);
     if (!out)
         return err_set(e, ERR_NOMEM, "out of memory");
-    rc = db_query(c, "SELECT " ORG_COLS " FROM orgs WHERE id > ? ORDER BY id LIMIT ?",
-                  DB_ARGS(DB_TEXT(pg.after ? pg.after : ""), DB_INT(PAGE_FETCH(pg))), &st, e);
+    rc = cursor_check(c, "SELECT 1 FROM orgs WHERE id = ?", pg.after, e);
+    if (!rc)
+        rc = db_query(c,
+                      "SELECT " ORG_COLS " FROM orgs WHERE CAST(? AS TEXT) IS NULL"
+                      " OR (created_at, id) < (SELECT created_at, id FROM orgs WHERE id = ?)"
+                      " ORDER BY created_at DESC, id DESC LIMIT ?",
+                      DB_ARGS(DB_TEXT(pg.after), DB_TEXT(pg.after), DB_INT(PAGE_FETCH(pg))),
+                      &st, e);
     while (!rc && !(rc = db_step(st, &row, e)) && row)
         rc = read_org(a, st, &out[count++], e);
     db_done(st);
@@ -377,14 +402,18 @@ int account_user_list(db_conn *c, arena *a, const account_actor *actor, const ch
         if (rc)
             return rc;
     }
-    rc = db_query(c,
-                  "SELECT " USER_COLS " FROM users WHERE id > ?"
-                  " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
-                  " AND (CAST(? AS TEXT) IS NULL OR role = ?)"
-                  " ORDER BY id LIMIT ?",
-                  DB_ARGS(DB_TEXT(pg.after ? pg.after : ""), DB_TEXT(org_id), DB_TEXT(org_id),
-                          DB_TEXT(role), DB_TEXT(role), DB_INT(PAGE_FETCH(pg))),
-                  &st, e);
+    rc = cursor_check(c, "SELECT 1 FROM users WHERE id = ?", pg.after, e);
+    if (!rc)
+        rc = db_query(c,
+                      "SELECT " USER_COLS " FROM users"
+                      " WHERE (CAST(? AS TEXT) IS NULL OR org_id = ?)"
+                      " AND (CAST(? AS TEXT) IS NULL OR role = ?)"
+                      " AND (CAST(? AS TEXT) IS NULL"
+                      "  OR (created_at, id) < (SELECT created_at, id FROM users WHERE id = ?))"
+                      " ORDER BY created_at DESC, id DESC LIMIT ?",
+                      DB_ARGS(DB_TEXT(org_id), DB_TEXT(org_id), DB_TEXT(role), DB_TEXT(role),
+                              DB_TEXT(pg.after), DB_TEXT(pg.after), DB_INT(PAGE_FETCH(pg))),
+                      &st, e);
     while (!rc && !(rc = db_step(st, &row, e)) && row)
         rc = read_user(a, st, &out[count++], e);
     db_done(st);

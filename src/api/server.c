@@ -277,6 +277,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
              r->status, (double)dt / 1e6,
              toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
     db_release(r->db);
+    json_decref(r->out);
     arena_free(r->a);
     *con_cls = NULL;
     atomic_fetch_sub(&s->inflight, 1);

@@ -12,6 +12,7 @@ CREATE TABLE orgs (
     created_at  BIGINT NOT NULL,
     updated_at  BIGINT NOT NULL
 );
+CREATE INDEX orgs_created ON orgs (created_at, id);
 
 CREATE TABLE users (
     id            TEXT PRIMARY KEY,
@@ -25,8 +26,9 @@ CREATE TABLE users (
     updated_at    BIGINT NOT NULL,
     CHECK ((org_id IS NULL) = (role IN ('operator', 'expert')))
 );
-CREATE INDEX users_org ON users (org_id, id);
-CREATE INDEX users_role ON users (role, id);
+CREATE INDEX users_org ON users (org_id, created_at, id);
+CREATE INDEX users_role ON users (role, created_at, id);
+CREATE INDEX users_created ON users (created_at, id);
 
 CREATE TABLE sessions (
     token_hash    TEXT PRIMARY KEY,       -- hex SHA-256 of the bearer token
