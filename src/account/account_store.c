@@ -335,6 +335,9 @@ int account_password_change(db_conn *c, const account_actor *actor, const char *
 /* Shared shape of the two list queries: fetch limit+1 rows to know whether
  * a next page exists. */
 #define PAGE_FETCH(pg) ((pg).limit + 1)
+#define PAGE_CHECK(pg, e)                                                       \
+    if ((pg).limit < 1 || (pg).limit > ACCOUNT_PAGE_MAX)                        \
+        return err_set((e), ERR_BAD_REQUEST, "limit must be 1 to %d", ACCOUNT_PAGE_MAX)
 
 /* Lists run newest first: (created_at, id) descending, and the cursor is
  * the id of the last item shown. ERR_BAD_REQUEST when the cursor names no
@@ -361,6 +364,7 @@ int account_org_list(db_conn *c, arena *a, const account_actor *actor, account_p
     db_stmt *st = NULL;
     bool row;
     int rc, count = 0;
+    PAGE_CHECK(pg, e);
     if (actor->role_bit != ROLE_OPERATOR)
         return err_set(e, ERR_FORBIDDEN, "only operators may list orgs");
     account_org *out = arena_alloc(a, (size_t)PAGE_FETCH(pg) * sizeof *out);
@@ -390,6 +394,7 @@ int account_user_list(db_conn *c, arena *a, const account_actor *actor, const ch
     db_stmt *st = NULL;
     bool row;
     int rc, count = 0;
+    PAGE_CHECK(pg, e);
     if (org_id ? !sees_org(actor, org_id) : actor->role_bit != ROLE_OPERATOR)
         return org_id ? err_set(e, ERR_NOT_FOUND, "no org %s", org_id)
                       : err_set(e, ERR_FORBIDDEN, "only operators may list all users");

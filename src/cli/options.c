@@ -54,7 +54,7 @@ int options_parse(const opt *opts, int n, int argc, char **argv, FILE *err)
 {
     for (int i = 0; i < n; i++) {
         const char *v = opts[i].env ? getenv(opts[i].env) : NULL;
-        if (v && set_value(&opts[i], v, opts[i].env, err))
+        if (v && *v && set_value(&opts[i], v, opts[i].env, err))
             return -1;
     }
     for (int k = 0; k < argc; k++) {

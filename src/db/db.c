@@ -159,6 +159,14 @@ int db_begin(db_conn *c, err_ctx *e)
     return rc;
 }
 
+int db_begin_read(db_conn *c, err_ctx *e)
+{
+    int rc = c->owner->drv->exec_script(c->handle, c->owner->drv->begin_read_sql, e);
+    if (!rc)
+        c->in_tx = true;
+    return rc;
+}
+
 int db_commit(db_conn *c, err_ctx *e)
 {
     int rc = c->owner->drv->exec_script(c->handle, "COMMIT", e);

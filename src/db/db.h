@@ -70,6 +70,10 @@ void db_release(db_conn *c);
 /* A write transaction (SQLite: BEGIN IMMEDIATE, so no upgrade deadlock). */
 int db_begin(db_conn *c, err_ctx *e);
 
+/* A read-only transaction that sees one snapshot; ended by db_rollback or
+ * db_release. */
+int db_begin_read(db_conn *c, err_ctx *e);
+
 /* Runs fn inside a write transaction and commits. When the engine reports
  * a serialization failure or deadlock (ERR_RETRY) the transaction is
  * rolled back and fn runs again after a randomised, growing pause, a few

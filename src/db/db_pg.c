@@ -266,6 +266,7 @@ static int pg_size_bytes(void *conn, int64_t *out, err_ctx *e)
 
 const db_driver db_pg_driver = {
     .name = "postgres",
+    .begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     .begin_sql = "BEGIN",
     /* Several instances may start at once: one migrates, the others wait. */
     .migrate_lock_sql = "SELECT pg_advisory_xact_lock(7303147)",

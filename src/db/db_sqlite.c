@@ -150,6 +150,7 @@ static int sq_size_bytes(void *conn, int64_t *out, err_ctx *e)
 
 const db_driver db_sqlite_driver = {
     .name = "sqlite",
+    .begin_read_sql = "BEGIN",
     .begin_sql = "BEGIN IMMEDIATE",
     .connect = sq_connect,
     .disconnect = sq_disconnect,

@@ -10,6 +10,7 @@
 typedef struct db_driver {
     const char *name;
     const char *begin_sql;        /* starts a write transaction */
+    const char *begin_read_sql;   /* starts a read-only snapshot */
     const char *migrate_lock_sql; /* serialises migrations across instances, or NULL */
     int (*connect)(const char *url, const db_config *cfg, void **conn, err_ctx *e);
     void (*disconnect)(void *conn);

@@ -96,9 +96,9 @@ int dump_export(db *d, FILE *out, err_ctx *e)
     db_conn *c = NULL;
     int version = 0;
     int rc = db_acquire(d, &c, e);
-    /* One transaction, so the rows are a consistent snapshot. */
+    /* One read transaction, so the rows are a consistent snapshot. */
     if (!rc)
-        rc = db_begin(c, e);
+        rc = db_begin_read(c, e);
     if (!rc)
         rc = check_tables(c, strcmp(db_engine(d), "postgres") == 0, e);
     if (!rc)
@@ -110,7 +110,7 @@ int dump_export(db *d, FILE *out, err_ctx *e)
         rc = export_table(c, dump_tables[i], out, e);
     if (!rc && fflush(out))
         rc = err_set(e, ERR_IO, "cannot write the dump");
-    db_release(c);
+    db_release(c); /* ends the read transaction */
     return rc;
 }
 
@@ -141,16 +141,17 @@ static int import_row(db_conn *c, const char *table, json_t *row, long line, err
     size_t n = json_object_size(row), i = 0;
     if (n == 0 || n > 64)
         return err_set(e, ERR_VALIDATION, "line %ld: a row needs 1 to 64 columns", line);
-    char cols[2048] = "", marks[256] = "", sql[2560];
+    /* 64 names of up to 63 chars with ", " between them fit; so do the marks. */
+    char cols[64 * 65 + 1], marks[64 * 3 + 1], sql[sizeof cols + sizeof marks + 128];
+    size_t cl = 0, ml = 0;
     db_arg args[64];
     const char *key;
     json_t *v;
     json_object_foreach(row, key, v) {
         if (!identifier(key) || (!json_is_string(v) && !json_is_null(v)))
             return err_set(e, ERR_VALIDATION, "line %ld: bad column %s", line, key);
-        strcat(cols, i ? ", " : "");
-        strcat(cols, key);
-        strcat(marks, i ? ", ?" : "?");
+        cl += (size_t)snprintf(cols + cl, sizeof cols - cl, "%s%s", i ? ", " : "", key);
+        ml += (size_t)snprintf(marks + ml, sizeof marks - ml, "%s", i ? ", ?" : "?");
         args[i++] = DB_TEXT(json_is_string(v) ? json_string_value(v) : NULL);
     }
     snprintf(sql, sizeof sql, "INSERT INTO %s (%s) VALUES (%s)", table, cols, marks);

@@ -1,0 +1,85 @@
+/*
+ * support.c: scratch directories and databases for the unit tests.
+ */
+#include "support.h"
+
+#include <criterion/criterion.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/embed.h"
+#include "db/migrate.h"
+
+char *tmp_dir_new(void)
+{
+    const char *base = getenv("TMPDIR");
+    char path[512];
+    snprintf(path, sizeof path, "%s/cocloud-unit-XXXXXX", base && *base ? base : "/tmp");
+    char *dir = mkdtemp(path);
+    cr_assert_not_null(dir, "mkdtemp(%s) failed", path);
+    char *copy = strdup(dir);
+    cr_assert_not_null(copy);
+    return copy;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+void tmp_dir_free(char *dir)
+{
+    if (!dir)
+        return;
+    nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(dir);
+}
+
+void tmp_path(char *out, size_t n, const char *dir, const char *name)
+{
+    snprintf(out, n, "%s/%s", dir, name);
+}
+
+db *tmp_db_open(const char *dir, const char *name, int pool_size)
+{
+    char path[600];
+    tmp_path(path, sizeof path, dir, name);
+    db_config cfg = {.pool_size = pool_size, .busy_timeout_ms = 100};
+    err_ctx e = {0};
+    db *d = NULL;
+    int rc = db_open(path, &cfg, NULL, &d, &e);
+    cr_assert_eq(rc, 0, "db_open(%s): %s", path, e.detail);
+    cr_assert_not_null(d);
+    return d;
+}
+
+db *tmp_db_migrated(const char *dir, int pool_size)
+{
+    db *d = tmp_db_open(dir, "test.db", pool_size);
+    err_ctx e = {0};
+    int applied = -1;
+    int rc = migrate_run(d, embed_migrations, &applied, &e);
+    cr_assert_eq(rc, 0, "migrate_run: %s", e.detail);
+    cr_assert_gt(applied, 0);
+    return d;
+}
+
+long long tmp_db_count(db *d, const char *sql)
+{
+    db_conn *c = NULL;
+    db_stmt *st = NULL;
+    err_ctx e = {0};
+    bool found = false;
+    long long n = -1;
+    if (db_acquire(d, &c, &e))
+        return -1;
+    if (!db_query_fresh(c, sql, DB_NOARGS, &st, &e) && !db_step(st, &found, &e) && found)
+        n = db_int(st, 0);
+    db_done(st);
+    db_release(c);
+    return n;
+}

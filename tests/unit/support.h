@@ -1,0 +1,35 @@
+/*
+ * support.h: helpers shared by the unit tests: a scratch directory per
+ * test and a freshly migrated SQLite database inside it.
+ *
+ * Criterion runs every test in its own process, so each test makes its own
+ * directory and database and nothing is shared between tests.
+ */
+#ifndef COCLOUD_TEST_SUPPORT_H
+#define COCLOUD_TEST_SUPPORT_H
+
+#include <stddef.h>
+
+#include "db/db.h"
+
+/* Creates a fresh directory under $TMPDIR (or /tmp) and returns its path
+ * (malloc'd); aborts the test if that fails. */
+char *tmp_dir_new(void);
+
+/* Removes dir and everything in it, then frees the path. NULL is a no-op. */
+void tmp_dir_free(char *dir);
+
+/* Writes "<dir>/<name>" into out (n bytes). */
+void tmp_path(char *out, size_t n, const char *dir, const char *name);
+
+/* Opens "<dir>/<name>" as a SQLite database with pool_size connections and
+ * a short busy timeout, so that a test that waits on a lock fails fast. */
+db *tmp_db_open(const char *dir, const char *name, int pool_size);
+
+/* tmp_db_open plus every embedded migration. */
+db *tmp_db_migrated(const char *dir, int pool_size);
+
+/* SELECT COUNT(*) from a statement without arguments; -1 on error. */
+long long tmp_db_count(db *d, const char *sql);
+
+#endif
