@@ -36,7 +36,7 @@ int req_page(req *r, account_page *pg)
 {
     const char *limit = req_query(r, "limit"), *after = req_query(r, "after");
     pg->limit = ACCOUNT_PAGE_DEFAULT;
-    pg->after = after && *after ? after : NULL;
+    pg->after = after;
     if (limit) {
         char *end;
         errno = 0;
@@ -50,7 +50,8 @@ int req_page(req *r, account_page *pg)
         }
         pg->limit = (int)v;
     }
-    if (pg->after && strlen(pg->after) >= RAND_ID_LEN) {
+    /* An empty value is what %00... decodes to: no cursor of ours. */
+    if (pg->after && (!*pg->after || strlen(pg->after) >= RAND_ID_LEN)) {
         err_set(&r->err, ERR_BAD_REQUEST, "after is not a cursor from this list");
         err_field_add(&r->err, "after", "is not a valid cursor");
         r->err.code = ERR_BAD_REQUEST;

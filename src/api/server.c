@@ -27,6 +27,10 @@
 
 #define SERVER_ARENA_LIMIT (16u << 20) /* bytes one request may use */
 #define SERVER_GRACE_MS 10000          /* how long shutdown waits for requests */
+/* A body declared larger than its route allows is still read and dropped
+ * up to this size, so that every client gets to read the 413; beyond it we
+ * answer at once and close. */
+#define SERVER_DRAIN_MAX (16u << 20)
 
 typedef struct server {
     app *app;
@@ -245,11 +249,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         atomic_fetch_add(&s->inflight, 1);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && r->route && strtoull(cl, NULL, 10) > r->body_limit &&
-            r->route->body_limit) {
-            /* Say no before reading a byte of it; MHD closes afterwards. */
+        unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+        if (r->route && r->route->body_limit && declared > r->body_limit) {
             r->overflow = true;
-            return finish(r);
+            if (declared > SERVER_DRAIN_MAX)
+                return finish(r); /* say no before reading it; MHD closes afterwards */
         }
         return MHD_YES;
     }

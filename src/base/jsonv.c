@@ -14,7 +14,7 @@ static const char *type_word(jv_type t)
     case JV_STRING: return "a string";
     case JV_INT: return "an integer";
     case JV_BOOL: return "a boolean";
-    case JV_STRINGS: return "an array of strings";
+    case JV_STRINGS: return "an array";
     case JV_OBJECT: return "an object";
     }
     return "a value";
@@ -32,7 +32,9 @@ static int decode_field(arena *a, const json_t *v, const char *field, const jv_f
     case JV_STRING:
         if (!json_is_string(v))
             break;
-        if (text_has_control(json_string_value(v)))
+        /* An escaped \u0000 shortens the C string: a control character too. */
+        if (text_has_control(json_string_value(v)) ||
+            strlen(json_string_value(v)) != json_string_length(v))
             return err_field_add(e, field, "must not contain control characters");
         *(const char **)slot = json_string_value(v);
         return 0;
@@ -62,8 +64,13 @@ static int decode_field(arena *a, const json_t *v, const char *field, const jv_f
             const json_t *item = json_array_get(v, i);
             char sub[ERR_FIELD_LEN];
             snprintf(sub, sizeof sub, "%s[%zu]", field, i);
-            if (!json_is_string(item) || text_has_control(json_string_value(item))) {
+            if (!json_is_string(item)) {
                 err_field_add(e, sub, "must be a string");
+                continue;
+            }
+            if (text_has_control(json_string_value(item)) ||
+                strlen(json_string_value(item)) != json_string_length(item)) {
+                err_field_add(e, sub, "must not contain control characters");
                 continue;
             }
             out->v[i] = json_string_value(item);
@@ -142,7 +149,10 @@ int jv_parse(arena *a, const char *buf, size_t len, int max_depth, json_t **out,
     if (!jv_depth_ok(buf, len, max_depth))
         return err_set(e, ERR_BAD_JSON, "JSON nested deeper than %d levels", max_depth);
     json_error_t je;
-    json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    /* Any well-formed value parses; whether it has the right shape is the
+     * decoder's question (422), not the parser's (400). */
+    json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY | JSON_ALLOW_NUL,
+                           &je);
     if (!j)
         return err_set(e, ERR_BAD_JSON, "line %d, column %d: %s", je.line, je.column, je.text);
     if (arena_defer(a, decref, j))

@@ -1,0 +1,239 @@
+// Helpers for the HTTP API tests: start a real `cocloud serve` on a free port
+// with a fresh SQLite database, talk JSON to it, and create accounts.
+// The binary is $COCLOUD_BIN, else build/cocloud under the repository root.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const BIN = process.env.COCLOUD_BIN
+  ? resolve(ROOT, process.env.COCLOUD_BIN)
+  : join(ROOT, 'build/cocloud');
+
+const LISTEN_RE = /cocloud listening on (http:\/\/127\.0\.0\.1:(\d+))/;
+
+/** Spawn `cocloud serve` on `dbPath`; resolves {proc, url, output()} once it listens. */
+function spawnServe(dbPath, args, timeoutMs) {
+  const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', dbPath, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (d) => { out += d; });
+  proc.stderr.on('data', (d) => { err += d; });
+  proc.exited = new Promise((res) => {
+    proc.on('exit', (code, signal) => res({ code, signal }));
+  });
+  const output = () => `--- stdout ---\n${out}\n--- stderr ---\n${err}`;
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      rej(new Error(`cocloud did not print its listening line within ${timeoutMs} ms\n${output()}`));
+    }, timeoutMs);
+    const onData = () => {
+      const m = LISTEN_RE.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        proc.stdout.off('data', onData);
+        res({ proc, url: m[1], output });
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.on('error', (e) => { clearTimeout(timer); rej(new Error(`cannot run ${BIN}: ${e.message}`)); });
+    proc.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      rej(new Error(`cocloud exited (code ${code}, signal ${signal}) before listening\n${output()}`));
+    });
+  });
+}
+
+/**
+ * Start a server on a fresh database. opts: {args: [extra flags], timeoutMs}.
+ * Returns {url, dbPath, dir, proc, output(), stop(), restart(), close()}.
+ * stop() sends SIGTERM and asserts exit code 0; restart() stops and starts
+ * again on the same database (url may change); close() stops and removes the dir.
+ */
+export async function startServer(opts = {}) {
+  const { args = [], timeoutMs = 20000 } = opts;
+  const dir = mkdtempSync(join(tmpdir(), 'cocloud-api-'));
+  const dbPath = join(dir, 'cocloud.db');
+  const srv = { dbPath, dir, url: null, proc: null, output: () => '' };
+  const boot = async () => {
+    const r = await spawnServe(dbPath, args, timeoutMs);
+    srv.proc = r.proc;
+    srv.url = r.url;
+    srv.output = r.output;
+  };
+  srv.stop = async () => {
+    const p = srv.proc;
+    if (!p) return;
+    srv.proc = null;
+    if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
+    let timer;
+    const res = await Promise.race([
+      p.exited,
+      new Promise((r) => { timer = setTimeout(() => r('timeout'), 15000); }),
+    ]);
+    clearTimeout(timer);
+    if (res === 'timeout') {
+      p.kill('SIGKILL');
+      await p.exited;
+      assert.fail(`cocloud did not exit within 15 s of SIGTERM\n${srv.output()}`);
+    }
+    assert.equal(res.code, 0, `cocloud exit after SIGTERM: code ${res.code}, signal ${res.signal}\n${srv.output()}`);
+  };
+  srv.restart = async () => {
+    await srv.stop();
+    await boot();
+  };
+  srv.close = async () => {
+    try {
+      await srv.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    await boot();
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return srv;
+}
+
+/** Run the CLI synchronously; returns {status, stdout, stderr}. */
+export function cli(args, { input, env, timeout = 20000 } = {}) {
+  const r = spawnSync(BIN, args, {
+    input: input ?? '',
+    encoding: 'utf8',
+    timeout,
+    env: env ? { ...process.env, ...env } : process.env,
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * One HTTP request. `body` is JSON-encoded (with content-type
+ * application/json) unless `raw` is given, which is sent as is (string or
+ * Buffer) with whatever content type `headers` says. Returns
+ * {status, headers, json, text}; json is null when the body is not JSON.
+ */
+export async function api(base, method, path, { body, token, headers = {}, raw, cookie } = {}) {
+  const h = { ...headers };
+  let payload;
+  if (raw !== undefined) {
+    payload = raw;
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    if (!Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['content-type'] = 'application/json';
+  }
+  if (token) h.authorization = `Bearer ${token}`;
+  if (cookie) h.cookie = cookie;
+  const res = await fetch(base + path, { method, headers: h, body: payload, redirect: 'manual' });
+  const text = await res.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+let seq = 0;
+/** A unique, valid, lowercase email address. */
+export function uniqueEmail(tag = 'u') {
+  seq += 1;
+  return `${tag}-${process.pid}-${Date.now().toString(36)}-${seq}@example.com`;
+}
+
+export const PASSWORD = 'correct horse battery';
+
+/** A valid sign-up body; `overrides` is merged shallowly (admin deep-merged). */
+export function signupBody(overrides = {}) {
+  const { admin, ...rest } = overrides;
+  return {
+    name: `Acme ${++seq}`,
+    kind: 'enterprise',
+    industry: 'gaming',
+    size: 'small',
+    region: 'cn-north-4',
+    clouds: ['aws'],
+    ...rest,
+    admin: { email: uniqueEmail('admin'), password: PASSWORD, name: 'Ada Admin', ...(admin || {}) },
+  };
+}
+
+/**
+ * Sign up an org with its admin and log the admin in. Asserts 201s.
+ * Returns {org, admin, email, password, token, body}.
+ */
+export async function signup(base, overrides = {}) {
+  const body = signupBody(overrides);
+  const r = await api(base, 'POST', '/api/v1/orgs', { body });
+  assert.equal(r.status, 201, `sign-up: ${r.status} ${r.text}`);
+  const { token } = await login(base, body.admin.email, body.admin.password);
+  const { admin, ...org } = r.json;
+  return { org, admin, email: body.admin.email, password: body.admin.password, token, body };
+}
+
+/** POST /session; asserts 201 and returns the parsed answer plus the response. */
+export async function login(base, email, password) {
+  const r = await api(base, 'POST', '/api/v1/session', { body: { email, password } });
+  assert.equal(r.status, 201, `login ${email}: ${r.status} ${r.text}`);
+  assert.equal(typeof r.json.token, 'string');
+  return { ...r.json, res: r };
+}
+
+/**
+ * Create a user with `cocloud user add` on the database at `dbPath`
+ * (default role operator), password on stdin. Returns {email, password, name}.
+ */
+export function addUserCli(dbPath, { role = 'operator', email = uniqueEmail(role), name = 'Olga Operator', password = PASSWORD, extra = [] } = {}) {
+  const r = cli(['user', 'add', '--role', role, '--email', email, '--name', name, '--db', dbPath, ...extra], { input: `${password}\n` });
+  assert.equal(r.status, 0, `cocloud user add exited ${r.status}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return { email, password, name, role };
+}
+
+/** Create an operator through the CLI and log in. Returns {email, password, token, user}. */
+export async function operator(srv) {
+  const u = addUserCli(srv.dbPath, { role: 'operator' });
+  const s = await login(srv.url, u.email, u.password);
+  return { ...u, token: s.token, user: s.user };
+}
+
+/** Assert an RFC 9457 problem answer with `status` and type suffix `kind`. */
+export function assertProblem(r, status, kind, msg = '') {
+  const ctx = `${msg} → ${r.status} ${r.headers.get('content-type')} ${r.text.slice(0, 500)}`;
+  assert.equal(r.status, status, ctx);
+  assert.match(r.headers.get('content-type') || '', /^application\/problem\+json\b/, ctx);
+  assert.ok(r.json && typeof r.json === 'object', ctx);
+  assert.equal(r.json.status, status, ctx);
+  assert.equal(typeof r.json.title, 'string', ctx);
+  assert.ok(r.json.title.length > 0, ctx);
+  assert.equal(r.json.type, `urn:cocloud:problem:${kind}`, ctx);
+  assert.match(r.headers.get('x-request-id') || '', /^[0-9a-f]{16}$/, ctx);
+  return r.json;
+}
+
+/** Assert a 422 (or other) problem whose errors[] names exactly/at least `fields`. */
+export function assertFieldErrors(r, status, kind, fields, { exact = false, message } = {}) {
+  const p = assertProblem(r, status, kind);
+  assert.ok(Array.isArray(p.errors), `errors[] missing: ${r.text}`);
+  const got = p.errors.map((e) => e.field);
+  for (const f of fields) assert.ok(got.includes(f), `expected errors[].field ${f}, got ${JSON.stringify(p.errors)}`);
+  if (exact) assert.deepEqual([...got].sort(), [...fields].sort(), `errors: ${JSON.stringify(p.errors)}`);
+  for (const e of p.errors) {
+    assert.equal(typeof e.message, 'string');
+    assert.ok(e.message.length > 0);
+  }
+  if (message) {
+    const e = p.errors.find((x) => x.field === fields[0]);
+    if (message instanceof RegExp) assert.match(e.message, message, JSON.stringify(e));
+    else assert.equal(e.message, message, JSON.stringify(e));
+  }
+  return p;
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
