@@ -24,6 +24,7 @@ GEN       := build/gen/embedded.c
 OBJ       := $(patsubst %.c,build/obj/%.o,$(LIB_SRC)) build/obj/gen/embedded.o
 ASAN_OBJ  := $(patsubst %.c,build/asan/%.o,$(LIB_SRC)) build/asan/gen/embedded.o
 UNIT_OBJ  := $(patsubst %.c,build/asan/%.o,$(UNIT_SRC))
+UNIT_PLAIN:= $(patsubst %.c,build/obj/%.o,$(UNIT_SRC))
 
 .PHONY: all run test unit api ui deps deps-test clean lint test-all
 all: build/cocloud
@@ -57,6 +58,8 @@ build/cocloud: $(OBJ) build/obj/$(MAIN:.c=.o)
 	@echo "  LD      $@"; $(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 build/asan/cocloud: $(ASAN_OBJ) build/asan/$(MAIN:.c=.o)
 	@echo "  LD      $@"; $(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+build/unit-tests: $(OBJ) $(UNIT_PLAIN)
+	@echo "  LD      $@"; $(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lcriterion $(LDLIBS)
 build/asan/unit-tests: $(ASAN_OBJ) $(UNIT_OBJ)
 	@echo "  LD      $@"; $(CC) $(SAN) -o $@ $^ $(PKG_LIBS) -lcriterion $(LDLIBS)
 
@@ -73,13 +76,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# Unit tests, then the API and browser suites against the sanitized binary.
+# Unit tests plain and sanitized, then the API and browser suites on both
+# builds and both engines (tests/run.sh).
 test: deps-test
 	@$(MAKE) --no-print-directory test-all
-test-all: build/asan/cocloud build/asan/unit-tests node_modules/.package-lock.json
+test-all: build/cocloud build/asan/cocloud build/unit-tests build/asan/unit-tests \
+          node_modules/.package-lock.json
+	build/unit-tests --jobs 2
 	ASAN_OPTIONS=detect_leaks=1 build/asan/unit-tests --jobs 2
-	COCLOUD_BIN=$(CURDIR)/build/asan/cocloud ASAN_OPTIONS=detect_leaks=1 \
-	  node --test --test-concurrency=2 tests/api/ tests/ui/
+	tests/run.sh
 
 unit: build/asan/unit-tests
 	build/asan/unit-tests
