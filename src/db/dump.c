@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
 #include "db/migrate.h"
 
 #define DUMP_FORMAT 1
@@ -14,7 +15,13 @@
 
 /* Every table, parents before children. A migration that adds a table adds
  * it here; dump_export refuses a database with a table not listed. */
-static const char *const dump_tables[] = {"orgs", "users", "sessions", "login_throttle", NULL};
+static const char *const dump_tables[] = {
+    "orgs",      "users",     "sessions",   "login_throttle", "regions",      "products",
+    "prices",    "packs",     "pack_items", "campaigns",      "policies",     "policy_usage",
+    "policy_totals", "quotes", NULL,
+};
+/* Tables that belong to the schema, not the data: migrations write them. */
+static const char *const dump_skip[] = {"schema_migrations", "change_versions", NULL};
 
 static bool identifier(const char *s)
 {
@@ -48,7 +55,7 @@ static int check_tables(db_conn *c, bool postgres, err_ctx *e)
                                  " AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'",
                       DB_NOARGS, &st, e);
     while (!rc && !(rc = db_step(st, &row, e)) && row)
-        if (table_index(db_text(st, 0)) < 0)
+        if (table_index(db_text(st, 0)) < 0 && text_index(dump_skip, db_text(st, 0)) < 0)
             rc = err_set(e, ERR_INTERNAL, "table %s is not known to export; update dump.c",
                          db_text(st, 0));
     db_done(st);
