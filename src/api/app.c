@@ -9,6 +9,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "base/embed.h"
+#include "campaign/engine.h"
 #include "db/migrate.h"
 
 void app_config_defaults(app_config *cfg)
@@ -25,6 +26,8 @@ void app_config_defaults(app_config *cfg)
         .max_per_address = 0,
         .json_depth = 32,
         .timeout_s = 30,
+        .engine_poll_ms = 1000,
+        .quote_ttl_s = 30 * 60,
         .log_min = LOG_INFO,
         .session = {
             .idle_ms = 2LL * 3600 * 1000,
@@ -58,8 +61,11 @@ int app_open(const app_config *cfg, app **out, err_ctx *e)
     if (applied)
         log_info(&a->log, NULL, "database %s: applied %d migration(s)", cfg->db_url, applied);
     a->metrics = metrics_new(router_count());
-    if (!a->metrics)
+    if (!a->metrics) {
         rc = err_set(e, ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    rc = engine_new(a->db, &a->log, cfg->engine_poll_ms, &a->engine, e);
 out:
     if (rc) {
         app_free(a);
@@ -73,6 +79,7 @@ void app_free(app *a)
 {
     if (!a)
         return;
+    engine_free(a->engine);
     metrics_free(a->metrics);
     db_free(a->db);
     free(a);

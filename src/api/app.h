@@ -13,6 +13,7 @@
 #include "db/db.h"
 
 typedef struct metrics metrics;
+typedef struct engine engine;
 
 typedef struct app_config {
     const char *listen;      /* "127.0.0.1:8080", "[::1]:8080", port 0 = any */
@@ -26,6 +27,8 @@ typedef struct app_config {
     int max_per_address;     /* open connections per client address; 0 = no limit */
     int json_depth;          /* deepest nesting accepted */
     int timeout_s;           /* idle connection timeout */
+    int engine_poll_ms;      /* how often to look for changes made elsewhere */
+    int quote_ttl_s;         /* how long a quote stays valid */
     bool secure_cookies;     /* add Secure to the session cookie (behind TLS) */
     log_level log_min;
     session_policy session;
@@ -36,6 +39,7 @@ typedef struct app {
     logger log;
     db *db;
     metrics *metrics;
+    engine *engine; /* the quote engine's snapshots */
 } app;
 
 /* Fills cfg with the documented defaults. */

@@ -30,4 +30,37 @@ int h_session_delete(struct req *r);
 int h_me(struct req *r);
 int h_me_password(struct req *r);
 
+/* h_catalog.c */
+int h_region_list(struct req *r);
+int h_region_create(struct req *r);
+int h_region_update(struct req *r);
+int h_product_list(struct req *r);
+int h_product_create(struct req *r);
+int h_product_get(struct req *r);
+int h_product_update(struct req *r);
+int h_pack_list(struct req *r);
+int h_pack_create(struct req *r);
+int h_pack_get(struct req *r);
+int h_pack_update(struct req *r);
+
+/* h_campaign.c */
+int h_campaign_list(struct req *r);
+int h_campaign_create(struct req *r);
+int h_campaign_get(struct req *r);
+int h_campaign_update(struct req *r);
+int h_policy_list(struct req *r);
+int h_policy_create(struct req *r);
+int h_policy_get(struct req *r);
+int h_policy_update(struct req *r);
+
+/* h_quote.c */
+int h_offers(struct req *r);
+int h_quote_create(struct req *r);
+int h_quote_get(struct req *r);
+
+/* h_order.c */
+int h_order_create(struct req *r);
+int h_order_get(struct req *r);
+int h_order_list(struct req *r);
+
 #endif

@@ -50,6 +50,7 @@ typedef struct req {
     char token_hash[65];
 
     err_ctx err;
+    const struct qe_snapshot *snapshot; /* the quote engine's, when taken */
 
     /* The answer. */
     int status;

@@ -16,6 +16,7 @@ static const char *type_word(jv_type t)
     case JV_BOOL: return "a boolean";
     case JV_STRINGS: return "an array";
     case JV_OBJECT: return "an object";
+    case JV_ANY: return "a value";
     }
     return "a value";
 }
@@ -81,6 +82,9 @@ static int decode_field(arena *a, const json_t *v, const char *field, const jv_f
         if (!json_is_object(v))
             break;
         return jv_decode(a, v, field, f->sub, slot, e);
+    case JV_ANY:
+        *(const json_t **)slot = v;
+        return 0;
     }
     return err_field_add(e, field, "must be %s", type_word(f->type));
 }

@@ -25,7 +25,8 @@ typedef enum {
     JV_INT,     /* jv_int */
     JV_BOOL,    /* jv_bool */
     JV_STRINGS, /* jv_strings: an array of strings */
-    JV_OBJECT   /* a nested struct described by .sub */
+    JV_OBJECT,  /* a nested struct described by .sub */
+    JV_ANY      /* json_t * (borrowed), checked by the caller */
 } jv_type;
 
 enum { JV_REQUIRED = 1 };

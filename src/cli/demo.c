@@ -5,6 +5,8 @@
 #include "cli/demo.h"
 
 #include "account/account.h"
+#include "base/clock.h"
+#include "cli/demo_catalog.h"
 
 typedef struct demo_account {
     const char *role, *email, *name;
@@ -48,6 +50,8 @@ int demo_seed(db *d, FILE *out, err_ctx *e)
         rc = seed_one(c, a, &demo_accounts[i], e);
     db_release(c);
     arena_free(a);
+    if (!rc)
+        rc = demo_catalog_seed(d, clock_now_ms(), e);
     if (rc)
         return rc;
     fprintf(out, "\ncocloud demo: sign in with any of these (password: %s)\n", DEMO_PASSWORD);

@@ -46,6 +46,10 @@ enum { EXIT_USAGE = 2, EXIT_DB = 3 };
      "deepest JSON nesting accepted (32)", 2, 256},                                            \
     {"timeout", "COCLOUD_TIMEOUT", OPT_INT, &(cfg)->timeout_s, "SECONDS",                      \
      "idle connection timeout (30)", 1, 3600},                                                 \
+    {"engine-poll", "COCLOUD_ENGINE_POLL", OPT_INT, &(cfg)->engine_poll_ms, "MS",              \
+     "how often to pick up catalog changes made by other instances (1000)", 50, 600000},      \
+    {"quote-ttl", "COCLOUD_QUOTE_TTL", OPT_INT, &(cfg)->quote_ttl_s, "SECONDS",                 \
+     "how long a quote stays valid (1800)", 10, 86400},                                        \
     {"session-idle", "COCLOUD_SESSION_IDLE", OPT_SECONDS, &(cfg)->session.idle_ms, "SECONDS", \
      "sign out after this long unused (7200)", 1, 30L * 86400},                                \
     {"session-max", "COCLOUD_SESSION_MAX", OPT_SECONDS, &(cfg)->session.max_ms, "SECONDS",    \
@@ -204,7 +208,7 @@ static int read_password(char *buf, size_t n)
 {
     bool tty = isatty(STDIN_FILENO);
     struct termios old, quiet;
-    char again[256];
+    char again[256] = "";
     for (int round = 0; round < (tty ? 2 : 1); round++) {
         char *dst = round ? again : buf;
         size_t cap = round ? sizeof again : n;

@@ -1,0 +1,392 @@
+/*
+ * h_quote.c: handlers for offers and quotes. They read the caller's org
+ * and its policy usage, take the engine's current snapshot (no waiting),
+ * price in memory, and store the quote so that an order can use it.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/handlers.h"
+#include "api/http.h"
+#include "base/clock.h"
+#include "base/text.h"
+#include "campaign/engine.h"
+#include "campaign/quote.h"
+#include "campaign/quote_store.h"
+
+#define QUOTE_MAX_LINES 50
+#define QUOTE_MAX_QUANTITY 100000
+#define QUOTE_MAX_MONTHS 60
+#define QUOTE_MAX_HOURS 8784
+
+static json_t *time_json(int64_t ms)
+{
+    char buf[CLOCK_RFC3339_LEN];
+    clock_format(ms, buf);
+    return json_string(buf);
+}
+
+static json_t *text_json(qe_text t) { return json_pack("{s:s, s:s}", "zh", t.zh, "en", t.en); }
+
+static void release_snapshot(void *p)
+{
+    req *r = p;
+    engine_release(r->app->engine, r->snapshot);
+}
+
+/* The snapshot for this request, released with the request's arena. */
+static const qe_snapshot *snapshot(req *r)
+{
+    if (!r->snapshot) {
+        r->snapshot = engine_acquire(r->app->engine);
+        arena_defer(r->a, release_snapshot, r);
+    }
+    return r->snapshot;
+}
+
+/* The org priced for: the caller's own, or for operators the one named. */
+static int priced_org(req *r, const char *named, account_org *org, qe_org *q)
+{
+    db_conn *c;
+    bool used_any;
+    const char *id = r->user.org_id;
+    if (r->actor.role_bit == ROLE_OPERATOR) {
+        if (!named)
+            return err_field_add(&r->err, "org", "is required for operators");
+        id = named;
+    } else if (named && strcmp(named, id) != 0) {
+        return err_field_add(&r->err, "org", "is for operators only");
+    }
+    const qe_snapshot *s = snapshot(r);
+    int64_t *uses = arena_alloc(r->a, (size_t)(s->npolicies + 1) * sizeof *uses);
+    int rc = uses ? req_db(r, &c) : err_set(&r->err, ERR_NOMEM, "out of memory");
+    if (!rc)
+        rc = account_org_get(c, r->a, &r->actor, id, org, &r->err);
+    if (rc == ERR_NOT_FOUND && named) {
+        err_clear(&r->err);
+        return err_field_add(&r->err, "org", "is not a known org");
+    }
+    if (!rc)
+        rc = quote_org_usage(c, s, id, uses, &used_any, &r->err);
+    if (rc)
+        return rc;
+    *q = (qe_org){
+        .id = org->id,
+        .industry = text_index(account_industries, org->industry),
+        .size = text_index(account_sizes, org->size),
+        .new_customer = !used_any,
+        .uses = uses,
+    };
+    return 0;
+}
+
+static const char *status_of(const qe_campaign *c, int64_t now)
+{
+    return !c->published ? "draft"
+           : now < c->starts_at ? "scheduled"
+           : now < c->ends_at   ? "live"
+                                : "ended";
+}
+
+static json_t *campaign_json(const qe_campaign *c, int64_t now)
+{
+    return json_pack("{s:s, s:o, s:o, s:o, s:s}", "id", c->id, "name", text_json(c->name),
+                     "starts_at", time_json(c->starts_at), "ends_at", time_json(c->ends_at),
+                     "status", status_of(c, now));
+}
+
+static json_t *policy_json(const qe_snapshot *s, const qe_policy *p)
+{
+    return json_pack("{s:s, s:s, s:o, s:i, s:{s:s, s:I}}", "id", p->id, "campaign_id",
+                     s->campaigns[p->campaign].id, "name", text_json(p->name), "lane", p->lane,
+                     "effect", "kind", qe_effects[p->effect], "value", (json_int_t)p->value);
+}
+
+static json_t *reason_json(int reason)
+{
+    return json_pack("{s:s, s:s}", "code", qe_reason_codes[reason], "message",
+                     qe_reason_messages[reason]);
+}
+
+int h_offers(req *r)
+{
+    account_org org;
+    qe_org q;
+    int64_t now = clock_now_ms();
+    int rc = priced_org(r, req_query(r, "org"), &org, &q);
+    if (rc == ERR_VALIDATION) { /* a query parameter: 400, not 422 */
+        r->err.code = ERR_BAD_REQUEST;
+        err_set(&r->err, ERR_BAD_REQUEST, "org: %s", r->err.fields[0].message);
+        return ERR_BAD_REQUEST;
+    }
+    if (rc)
+        return rc;
+    const qe_snapshot *s = snapshot(r);
+    json_t *campaigns = json_array(), *packs = json_array();
+    for (int ci = 0; ci < s->ncampaigns; ci++) {
+        const qe_campaign *c = &s->campaigns[ci];
+        if (!c->published || now >= c->ends_at)
+            continue;
+        json_t *policies = json_array(), *reasons = json_array();
+        bool any = false;
+        for (int pi = 0; pi < s->npolicies; pi++) {
+            if (s->policies[pi].campaign != ci)
+                continue;
+            int why = quote_policy_blocker(s, &q, pi, now);
+            any |= why < 0;
+            json_array_append_new(policies,
+                                  json_pack("{s:o, s:b, s:o}", "policy",
+                                            policy_json(s, &s->policies[pi]), "eligible", why < 0,
+                                            "reasons", why < 0 ? json_array()
+                                                               : json_pack("[o]", reason_json(why))));
+        }
+        if (now < c->starts_at)
+            json_array_append_new(reasons, reason_json(QR_CAMPAIGN_NOT_LIVE));
+        if (c->industries && !(c->industries >> q.industry & 1))
+            json_array_append_new(reasons, reason_json(QR_INDUSTRY));
+        if (c->sizes && !(c->sizes >> q.size & 1))
+            json_array_append_new(reasons, reason_json(QR_SIZE));
+        if (c->new_only && !q.new_customer)
+            json_array_append_new(reasons, reason_json(QR_NOT_NEW));
+        json_array_append_new(campaigns,
+                              json_pack("{s:o, s:b, s:o, s:o}", "campaign", campaign_json(c, now),
+                                        "eligible", json_array_size(reasons) == 0 && any,
+                                        "reasons", reasons, "policies", policies));
+    }
+    for (int k = 0; k < s->npacks; k++) {
+        json_t *ids = json_array();
+        for (int i = 0; i < s->by_pack_n[k]; i++)
+            if (quote_policy_blocker(s, &q, s->by_pack[k][i], now) < 0)
+                json_array_append_new(ids, json_string(s->policies[s->by_pack[k][i]].id));
+        for (int i = 0; i < s->ngeneral; i++)
+            if (s->policies[s->general[i]].any_item &&
+                quote_policy_blocker(s, &q, s->general[i], now) < 0)
+                json_array_append_new(ids, json_string(s->policies[s->general[i]].id));
+        json_array_append_new(packs, json_pack("{s:s, s:o}", "pack", s->packs[k].id, "policies",
+                                               ids));
+    }
+    return req_json(r, 200,
+                    json_pack("{s:o, s:s, s:o, s:o}", "at", time_json(now), "org_id", org.id,
+                              "campaigns", campaigns, "packs", packs));
+}
+
+typedef struct line_input {
+    const char *product, *pack, *region, *billing_mode;
+    jv_int quantity, months, hours;
+} line_input;
+
+typedef struct cart_input {
+    const char *region, *order_type, *at, *org;
+    json_t *lines;
+} cart_input;
+
+/* Checks one line and resolves it against the snapshot. */
+static void decode_line(req *r, const qe_snapshot *s, const json_t *j, int i, const char *region,
+                        qe_line_in *out)
+{
+    static const jv_field fields[] = {
+        {"product", JV_STRING, 0, offsetof(line_input, product), 0, NULL},
+        {"pack", JV_STRING, 0, offsetof(line_input, pack), 0, NULL},
+        {"region", JV_STRING, 0, offsetof(line_input, region), 0, NULL},
+        {"billing_mode", JV_STRING, 0, offsetof(line_input, billing_mode), 0, NULL},
+        {"quantity", JV_INT, 0, offsetof(line_input, quantity), 0, NULL},
+        {"months", JV_INT, 0, offsetof(line_input, months), 0, NULL},
+        {"hours", JV_INT, 0, offsetof(line_input, hours), 0, NULL},
+        JV_END,
+    };
+    line_input in = {0};
+    char path[ERR_FIELD_LEN], f[ERR_FIELD_LEN];
+    err_ctx *e = &r->err;
+    snprintf(path, sizeof path, "lines[%d]", i);
+    *out = (qe_line_in){.product = -1, .pack = -1, .region = -1, .mode = QE_MONTHLY,
+                        .quantity = 1};
+    if (jv_decode(r->a, j, path, fields, &in, e))
+        return;
+#define FIELD(name) (snprintf(f, sizeof f, "%s.%s", path, name), f)
+    if (!!in.product == !!in.pack) {
+        err_field_add(e, FIELD("product"), "give exactly one of product and pack");
+        return;
+    }
+    if (in.product && (out->product = qe_product_find(s, in.product)) < 0)
+        err_field_add(e, FIELD("product"), "is not a known product");
+    if (in.pack && (out->pack = qe_pack_find(s, in.pack)) < 0)
+        err_field_add(e, FIELD("pack"), "is not a known pack");
+    const char *reg = in.region ? in.region : region;
+    if (!reg)
+        err_field_add(e, FIELD("region"), "is required (here or for the whole cart)");
+    else if ((out->region = qe_region_find(s, reg)) < 0)
+        err_field_add(e, FIELD("region"), "is not a known region");
+    if (in.quantity.set) {
+        if (in.quantity.v < 1 || in.quantity.v > QUOTE_MAX_QUANTITY)
+            err_field_add(e, FIELD("quantity"), "must be from 1 to %d", QUOTE_MAX_QUANTITY);
+        out->quantity = in.quantity.v;
+    }
+    if (in.pack) {
+        if (in.billing_mode || in.months.set || in.hours.set)
+            err_field_add(e, FIELD(in.billing_mode ? "billing_mode" : in.months.set ? "months"
+                                                                                    : "hours"),
+                          "is set by the pack's items");
+        return;
+    }
+    if (in.billing_mode && (out->mode = text_index(qe_modes, in.billing_mode)) < 0) {
+        err_field_add(e, FIELD("billing_mode"), "must be one of: on_demand, monthly, yearly");
+        return;
+    }
+    if (out->mode == QE_ON_DEMAND) {
+        if (in.months.set)
+            err_field_add(e, FIELD("months"), "is not allowed on demand: use hours");
+        else if (!in.hours.set || in.hours.v < 1 || in.hours.v > QUOTE_MAX_HOURS)
+            err_field_add(e, FIELD("hours"), "must be from 1 to %d", QUOTE_MAX_HOURS);
+        out->hours = in.hours.v;
+        return;
+    }
+    if (in.hours.set)
+        err_field_add(e, FIELD("hours"), "is only for on_demand lines");
+    else if (!in.months.set || in.months.v < 1 || in.months.v > QUOTE_MAX_MONTHS)
+        err_field_add(e, FIELD("months"), "must be from 1 to %d", QUOTE_MAX_MONTHS);
+    else if (out->mode == QE_YEARLY && in.months.v % 12)
+        err_field_add(e, FIELD("months"), "must be a multiple of 12 for yearly billing");
+    out->months = in.months.v;
+#undef FIELD
+}
+
+static json_t *quote_json(const qe_snapshot *s, const qe_cart *cart, const qe_quote *q,
+                          const char *id, const char *org_id, int64_t expires)
+{
+    json_t *lines = json_array(), *rejected = json_array();
+    for (int i = 0; i < q->nlines; i++) {
+        const qe_line_in *in = &cart->lines[i];
+        const qe_line_out *o = &q->lines[i];
+        json_t *applied = json_array();
+        if (in->pack >= 0 && o->pack_discount > 0)
+            json_array_append_new(applied,
+                                  json_pack("{s:n, s:n, s:s, s:s, s:I}", "policy", "campaign",
+                                            "source", "pack", "effect",
+                                            s->packs[in->pack].price >= 0 ? "pack_price"
+                                                                          : "percent_off",
+                                            "amount", (json_int_t)o->pack_discount));
+        for (int k = 0; k < o->napplied; k++) {
+            const qe_policy *p = &s->policies[o->applied[k].policy];
+            json_array_append_new(
+                applied, json_pack("{s:s, s:s, s:s, s:o, s:i, s:s, s:I}", "policy", p->id,
+                                   "campaign", s->campaigns[p->campaign].id, "source", "policy",
+                                   "name", text_json(p->name), "lane", p->lane, "effect",
+                                   qe_effects[p->effect], "amount",
+                                   (json_int_t)o->applied[k].amount));
+        }
+        json_t *line = json_pack(
+            "{s:i, s:s?, s:s?, s:s, s:s?, s:I, s:o, s:o, s:I, s:o, s:I}", "index", i, "product",
+            in->product >= 0 ? s->products[in->product].code : NULL, "pack",
+            in->pack >= 0 ? s->packs[in->pack].id : NULL, "region", s->regions[in->region].code,
+            "billing_mode", in->pack >= 0 ? NULL : qe_modes[in->mode], "quantity",
+            (json_int_t)in->quantity, "months",
+            in->product >= 0 && in->mode != QE_ON_DEMAND ? json_integer(in->months) : json_null(),
+            "hours", in->product >= 0 && in->mode == QE_ON_DEMAND ? json_integer(in->hours)
+                                                                  : json_null(),
+            "list_price", (json_int_t)o->list, "applied", applied, "final_price",
+            (json_int_t)o->final);
+        json_array_append_new(lines, line);
+    }
+    for (int i = 0; i < q->nrejected; i++) {
+        const qe_rejection *x = &q->rejected[i];
+        json_array_append_new(
+            rejected, json_pack("{s:s, s:o, s:s, s:s}", "policy", s->policies[x->policy].id,
+                                "line", x->line < 0 ? json_null() : json_integer(x->line),
+                                "reason", qe_reason_codes[x->reason], "message",
+                                qe_reason_messages[x->reason]));
+    }
+    return json_pack("{s:s, s:s, s:o, s:o, s:s, s:o, s:{s:I, s:I, s:I}, s:o}", "id", id,
+                     "org_id", org_id, "at", time_json(cart->at), "expires_at",
+                     time_json(expires), "currency", "CNY", "lines", lines, "totals", "list",
+                     (json_int_t)q->list, "discount", (json_int_t)q->discount, "final",
+                     (json_int_t)q->final, "rejected", rejected);
+}
+
+int h_quote_create(req *r)
+{
+    static const jv_field fields[] = {
+        {"region", JV_STRING, 0, offsetof(cart_input, region), 0, NULL},
+        {"order_type", JV_STRING, 0, offsetof(cart_input, order_type), 0, NULL},
+        {"at", JV_STRING, 0, offsetof(cart_input, at), 0, NULL},
+        {"org", JV_STRING, 0, offsetof(cart_input, org), 0, NULL},
+        {"lines", JV_ANY, JV_REQUIRED, offsetof(cart_input, lines), 0, NULL},
+        JV_END,
+    };
+    cart_input in = {0};
+    account_org org;
+    qe_org q;
+    qe_quote out;
+    db_conn *c;
+    err_ctx *e = &r->err;
+    int64_t now = clock_now_ms();
+    qe_cart cart = {.order_type = QE_ORDER_NEW, .at = now};
+    int rc = req_decode(r, fields, &in);
+    if (rc && rc != ERR_VALIDATION)
+        return rc;
+    bool operator = r->actor.role_bit == ROLE_OPERATOR;
+    if (in.at && !operator)
+        err_field_add(e, "at", "is for operators only");
+    else if (in.at && clock_parse(in.at, &cart.at))
+        err_field_add(e, "at", "must be an RFC 3339 time");
+    if (in.order_type && (cart.order_type = text_index(qe_order_types, in.order_type)) < 0)
+        err_field_add(e, "order_type", "must be one of: new, renewal");
+    size_t n = json_array_size(in.lines);
+    if (in.lines && !json_is_array(in.lines))
+        err_field_add(e, "lines", "must be an array");
+    else if (in.lines && (n < 1 || n > QUOTE_MAX_LINES))
+        err_field_add(e, "lines", "must have 1 to %d lines", QUOTE_MAX_LINES);
+    if (e->code)
+        return e->code;
+    if ((rc = priced_org(r, in.org, &org, &q)))
+        return rc;
+    const qe_snapshot *s = snapshot(r);
+    qe_line_in *lines = arena_alloc(r->a, n * sizeof *lines);
+    if (!lines)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        decode_line(r, s, json_array_get(in.lines, i), (int)i, in.region, &lines[i]);
+    if (e->code)
+        return e->code;
+    cart.nlines = (int)n;
+    cart.lines = lines;
+    if ((rc = quote_price(s, &q, &cart, r->a, &out, e)))
+        return rc;
+    char id[RAND_ID_LEN];
+    rand_id("quo", id);
+    int64_t expires = now + (int64_t)r->app->cfg.quote_ttl_s * 1000;
+    json_t *body = quote_json(s, &cart, &out, id, org.id, expires);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    if (!text) {
+        json_decref(body);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    quote_row row = {id, org.id, "CNY", text, cart.at, expires, out.final, now};
+    rc = req_db(r, &c);
+    if (!rc)
+        rc = quote_save(c, &row, e);
+    free(text);
+    if (rc) {
+        json_decref(body);
+        return rc;
+    }
+    req_header(r, "Location", arena_printf(r->a, "/api/v1/quotes/%s", id));
+    return req_json(r, 201, body);
+}
+
+int h_quote_get(req *r)
+{
+    db_conn *c;
+    quote_row q;
+    bool operator = r->actor.role_bit == ROLE_OPERATOR;
+    int rc = req_db(r, &c);
+    if (rc || (rc = quote_load(c, r->a, r->params[0], operator ? NULL : r->user.org_id, &q,
+                               &r->err)))
+        return rc;
+    r->status = 200;
+    r->text = q.body;
+    r->text_len = strlen(q.body);
+    r->content_type = "application/json";
+    return 0;
+}

@@ -1,0 +1,241 @@
+/*
+ * order.c: orders from quotes, with the limit and budget checks done as
+ * conditional updates (see order.h).
+ */
+#include "campaign/order.h"
+
+#include <jansson.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/rand.h"
+#include "campaign/engine.h"
+#include "campaign/quote_store.h"
+
+#define ORDER_MAX_POLICIES 512
+#define ORDER_COLS "id, org_id, user_id, quote_id, currency, list, discount, total, created_at"
+
+typedef struct used {
+    const char *policy;
+    int64_t discount;
+} used;
+
+typedef struct place {
+    const account_actor *actor;
+    order *o;
+    used *used;
+    int nused;
+} place;
+
+static int conflict(err_ctx *e, const char *fmt, const char *what)
+{
+    err_set(e, ERR_CONFLICT, fmt, what);
+    err_field_add(e, "quote_id", fmt, what);
+    e->code = ERR_CONFLICT;
+    return ERR_CONFLICT;
+}
+
+/* Takes one use and the discount from a policy, or says why not. */
+static int take(db_conn *c, const place *p, const used *u, int64_t now, err_ctx *e)
+{
+    db_stmt *st = NULL;
+    bool found;
+    int64_t changed = 0;
+    int rc = db_query_row(c, "SELECT per_org_limit, total_limit, budget, enabled FROM policies"
+                             " WHERE id = ?",
+                          DB_ARGS(DB_TEXT(u->policy)), &st, &found, e);
+    int64_t per_org = found ? db_int(st, 0) : 0, total = found ? db_int(st, 1) : 0;
+    int64_t budget = found ? db_int(st, 2) : 0;
+    bool enabled = found && db_int(st, 3);
+    db_done(st);
+    if (rc)
+        return rc;
+    if (!enabled)
+        return conflict(e, "policy %s no longer applies; ask for a new quote", u->policy);
+    rc = db_exec(c, "INSERT INTO policy_totals (policy_id, slot, uses, discount)"
+                    " VALUES (?, 0, 0, 0) ON CONFLICT DO NOTHING",
+                 DB_ARGS(DB_TEXT(u->policy)), NULL, e);
+    if (!rc)
+        rc = db_exec(c,
+                     "UPDATE policy_totals SET uses = uses + 1, discount = discount + ?"
+                     " WHERE policy_id = ? AND slot = 0"
+                     " AND (? = 0 OR uses + 1 <= ?) AND (? = 0 OR discount + ? <= ?)",
+                     DB_ARGS(DB_INT(u->discount), DB_TEXT(u->policy), DB_INT(total),
+                             DB_INT(total), DB_INT(budget), DB_INT(u->discount), DB_INT(budget)),
+                     &changed, e);
+    if (rc)
+        return rc;
+    if (!changed)
+        return conflict(e, "policy %s has no room left (total limit or budget); ask for a new "
+                           "quote",
+                        u->policy);
+    rc = db_exec(c, "INSERT INTO policy_usage (policy_id, org_id, uses, discount, updated_at)"
+                    " VALUES (?, ?, 0, 0, ?) ON CONFLICT DO NOTHING",
+                 DB_ARGS(DB_TEXT(u->policy), DB_TEXT(p->o->org_id), DB_INT(now)), NULL, e);
+    if (!rc)
+        rc = db_exec(c,
+                     "UPDATE policy_usage SET uses = uses + 1, discount = discount + ?,"
+                     " updated_at = ? WHERE policy_id = ? AND org_id = ?"
+                     " AND (? = 0 OR uses + 1 <= ?)",
+                     DB_ARGS(DB_INT(u->discount), DB_INT(now), DB_TEXT(u->policy),
+                             DB_TEXT(p->o->org_id), DB_INT(per_org), DB_INT(per_org)),
+                     &changed, e);
+    if (rc)
+        return rc;
+    if (!changed)
+        return conflict(e, "policy %s: this org reached its limit; ask for a new quote",
+                        u->policy);
+    return db_exec(c, "INSERT INTO order_policies (order_id, policy_id, discount) VALUES (?, ?, ?)",
+                   DB_ARGS(DB_TEXT(p->o->id), DB_TEXT(u->policy), DB_INT(u->discount)), NULL, e);
+}
+
+static int place_tx(db_conn *c, void *arg, err_ctx *e)
+{
+    place *p = arg;
+    order *o = p->o;
+    int rc = db_exec(c, "INSERT INTO orders (" ORDER_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     DB_ARGS(DB_TEXT(o->id), DB_TEXT(o->org_id), DB_TEXT(o->user_id),
+                             DB_TEXT(o->quote_id), DB_TEXT(o->currency), DB_INT(o->list),
+                             DB_INT(o->discount), DB_INT(o->total), DB_INT(o->created_at)),
+                     NULL, e);
+    if (rc == ERR_CONFLICT)
+        return conflict(e, "quote %s is already ordered", o->quote_id);
+    for (int i = 0; !rc && i < p->nused; i++)
+        rc = take(c, p, &p->used[i], o->created_at, e);
+    if (!rc && p->nused)
+        rc = engine_touch(c, e); /* usage moved: the engines pick it up on their next poll */
+    return rc;
+}
+
+/* Sums the quote's discounts per policy. */
+static int collect(arena *a, json_t *body, place *p, err_ctx *e)
+{
+    size_t i, k;
+    json_t *line, *ap;
+    p->used = arena_alloc(a, ORDER_MAX_POLICIES * sizeof *p->used);
+    if (!p->used)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    json_array_foreach(json_object_get(body, "lines"), i, line) {
+        json_array_foreach(json_object_get(line, "applied"), k, ap) {
+            const char *id = json_string_value(json_object_get(ap, "policy"));
+            int64_t amount = json_integer_value(json_object_get(ap, "amount"));
+            if (!id)
+                continue; /* a pack's own price, not a policy */
+            int j = 0;
+            while (j < p->nused && strcmp(p->used[j].policy, id) != 0)
+                j++;
+            if (j == p->nused) {
+                if (p->nused == ORDER_MAX_POLICIES)
+                    return err_set(e, ERR_INTERNAL, "too many policies in one quote");
+                p->used[p->nused++] = (used){arena_strdup(a, id), 0};
+            }
+            p->used[j].discount += amount;
+        }
+    }
+    return 0;
+}
+
+int order_place(db_conn *c, arena *a, const account_actor *actor, const char *quote_id,
+                order *out, err_ctx *e)
+{
+    quote_row q;
+    char id[RAND_ID_LEN];
+    place p = {.actor = actor, .o = out};
+    int64_t now = clock_now_ms();
+    int rc = quote_load(c, a, quote_id, actor->org_id, &q, e);
+    if (rc == ERR_NOT_FOUND) { /* a reference in the body: 422, whoever's it is */
+        err_clear(e);
+        return err_field_add(e, "quote_id", "is not a quote of this org");
+    }
+    if (rc)
+        return rc;
+    if (now >= q.expires_at)
+        return conflict(e, "quote %s has expired; ask for a new one", quote_id);
+    json_t *body = json_loads(q.body, 0, NULL);
+    if (!body)
+        return err_set(e, ERR_INTERNAL, "quote %s cannot be read", quote_id);
+    json_t *totals = json_object_get(body, "totals");
+    rand_id("ord", id);
+    *out = (order){
+        .id = arena_strdup(a, id), .org_id = q.org_id, .user_id = actor->user_id,
+        .quote_id = q.id, .currency = q.currency,
+        .list = json_integer_value(json_object_get(totals, "list")),
+        .discount = json_integer_value(json_object_get(totals, "discount")),
+        .total = q.total, .created_at = now,
+    };
+    rc = out->id ? collect(a, body, &p, e) : err_set(e, ERR_NOMEM, "out of memory");
+    json_decref(body);
+    if (!rc)
+        rc = db_transact(c, place_tx, &p, e);
+    return rc;
+}
+
+static int read_order(arena *a, db_stmt *st, order *o, err_ctx *e)
+{
+    *o = (order){
+        .id = arena_strdup(a, db_text(st, 0)), .org_id = arena_strdup(a, db_text(st, 1)),
+        .user_id = arena_strdup(a, db_text(st, 2)), .quote_id = arena_strdup(a, db_text(st, 3)),
+        .currency = arena_strdup(a, db_text(st, 4)), .list = db_int(st, 5),
+        .discount = db_int(st, 6), .total = db_int(st, 7), .created_at = db_int(st, 8),
+    };
+    return o->id && o->org_id && o->user_id && o->quote_id && o->currency
+               ? 0
+               : err_set(e, ERR_NOMEM, "out of memory");
+}
+
+int order_get(db_conn *c, arena *a, const account_actor *actor, const char *id, order *out,
+              err_ctx *e)
+{
+    db_stmt *st = NULL;
+    bool found;
+    const char *org = actor->role_bit == ROLE_OPERATOR ? NULL : actor->org_id;
+    int rc = db_query_row(c,
+                          "SELECT " ORDER_COLS " FROM orders WHERE id = ?"
+                          " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
+                          DB_ARGS(DB_TEXT(id), DB_TEXT(org), DB_TEXT(org)), &st, &found, e);
+    if (!rc && !found)
+        rc = err_set(e, ERR_NOT_FOUND, "no order %s", id);
+    if (!rc)
+        rc = read_order(a, st, out, e);
+    db_done(st);
+    return rc;
+}
+
+int order_list(db_conn *c, arena *a, const account_actor *actor, const char *org_id,
+               account_page pg, order **items, int *n, const char **next, err_ctx *e)
+{
+    db_stmt *st = NULL;
+    bool row;
+    int rc = 0, count = 0;
+    const char *org = actor->role_bit == ROLE_OPERATOR ? org_id : actor->org_id;
+    order *out = arena_alloc(a, (size_t)(pg.limit + 1) * sizeof *out);
+    if (!out || pg.limit < 1)
+        return err_set(e, out ? ERR_BAD_REQUEST : ERR_NOMEM, "bad page");
+    if (pg.after) {
+        rc = db_query_row(c, "SELECT 1 FROM orders WHERE id = ?", DB_ARGS(DB_TEXT(pg.after)),
+                          &st, &row, e);
+        db_done(st);
+        if (!rc && !row) {
+            err_set(e, ERR_BAD_REQUEST, "after is not a cursor from this list");
+            err_field_add(e, "after", "is not a cursor from this list");
+            return e->code = ERR_BAD_REQUEST;
+        }
+    }
+    if (!rc)
+        rc = db_query(c,
+                      "SELECT " ORDER_COLS " FROM orders"
+                      " WHERE (CAST(? AS TEXT) IS NULL OR org_id = ?)"
+                      " AND (CAST(? AS TEXT) IS NULL"
+                      "  OR (created_at, id) < (SELECT created_at, id FROM orders WHERE id = ?))"
+                      " ORDER BY created_at DESC, id DESC LIMIT ?",
+                      DB_ARGS(DB_TEXT(org), DB_TEXT(org), DB_TEXT(pg.after), DB_TEXT(pg.after),
+                              DB_INT(pg.limit + 1)),
+                      &st, e);
+    while (!rc && !(rc = db_step(st, &row, e)) && row)
+        rc = read_order(a, st, &out[count++], e);
+    db_done(st);
+    *next = !rc && count > pg.limit ? out[--count - 1].id : NULL;
+    *items = out;
+    *n = count;
+    return rc;
+}

@@ -1,0 +1,392 @@
+/*
+ * quote.c: the pricing rules (see quote.h). Pure: no I/O, no globals that
+ * change, no allocation outside the caller's arena.
+ */
+#include "campaign/quote.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const qe_modes[] = {"on_demand", "monthly", "yearly", NULL};
+const char *const qe_order_types[] = {"new", "renewal", NULL};
+const char *const qe_effects[] = {"percent_off", "amount_off", "fixed_unit_price", "pack_price",
+                                  "free_units", NULL};
+const char *const qe_categories[] = {"compute", "container", "storage", "network", "cdn",
+                                     "database", "ai", "media", "analytics", "middleware",
+                                     "devops", "security", "other", NULL};
+
+const char *const qe_reason_codes[] = {
+    "campaign_not_live", "region_not_in_campaign", "industry_not_eligible",
+    "size_not_eligible", "not_new_customer", "billing_mode_not_covered",
+    "order_type_not_covered", "below_min_quantity", "below_min_line_amount",
+    "below_min_order_amount", "per_org_limit_reached", "total_limit_reached",
+    "budget_spent", "outdone_in_lane",
+};
+const char *const qe_reason_messages[] = {
+    "campaign is not live", "region not in campaign", "industry not eligible",
+    "org size not eligible", "for new customers only", "billing mode not covered",
+    "order type not covered", "quantity below the minimum", "line amount below the minimum",
+    "order amount below the minimum", "per-org limit reached", "total limit reached",
+    "budget spent", "another policy in the same lane gives more",
+};
+
+/* Line prices are capped so that every product below fits in 64 bits. */
+#define QE_MONEY_MAX 1000000000000000LL /* 10^15 fen */
+
+static int bsearch_code(const void *base, int n, size_t size, const char *code)
+{
+    int lo = 0, hi = n - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        const char *key = *(const char *const *)((const char *)base + (size_t)mid * size);
+        int c = strcmp(key, code);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+int qe_region_find(const qe_snapshot *s, const char *code)
+{
+    return bsearch_code(s->regions, s->nregions, sizeof *s->regions, code);
+}
+int qe_product_find(const qe_snapshot *s, const char *code)
+{
+    return bsearch_code(s->products, s->nproducts, sizeof *s->products, code);
+}
+int qe_pack_find(const qe_snapshot *s, const char *id)
+{
+    return bsearch_code(s->packs, s->npacks, sizeof *s->packs, id);
+}
+int qe_policy_find(const qe_snapshot *s, const char *id)
+{
+    for (int i = 0; i < s->npolicies; i++) /* policies are sorted by lane, not id */
+        if (strcmp(s->policies[i].id, id) == 0)
+            return i;
+    return -1;
+}
+
+/* a * b / c rounded half up, for non-negative a, b and positive c. */
+static int64_t muldiv(int64_t a, int64_t b, int64_t c)
+{
+    __int128 p = (__int128)a * b;
+    return (int64_t)((p * 2 + c) / (2 * (__int128)c));
+}
+
+/* a * b * c, or -1 past QE_MONEY_MAX. */
+static int64_t money_mul(int64_t a, int64_t b, int64_t c)
+{
+    __int128 p = (__int128)a * b * c;
+    return p > QE_MONEY_MAX ? -1 : (int64_t)p;
+}
+
+static int64_t periods(int mode, int64_t months, int64_t hours)
+{
+    return mode == QE_YEARLY ? months / 12 : mode == QE_ON_DEMAND ? hours : months;
+}
+
+int quote_list_price(const qe_snapshot *s, const qe_line_in *in, int index, int64_t *out,
+                     err_ctx *e)
+{
+    char field[ERR_FIELD_LEN];
+    if (in->product >= 0) {
+        const qe_product *p = &s->products[in->product];
+        int64_t unit = p->price[in->region * QE_NMODES + in->mode];
+        if (unit < 0) {
+            bool any = false;
+            for (int m = 0; m < QE_NMODES; m++)
+                any |= p->price[in->region * QE_NMODES + m] >= 0;
+            snprintf(field, sizeof field, "lines[%d].%s", index, any ? "billing_mode" : "region");
+            return err_field_add(e, field, any ? "%s is not offered for %s in this region"
+                                               : "%s is not sold in this region",
+                                 any ? qe_modes[in->mode] : p->code, p->code);
+        }
+        *out = money_mul(unit, in->quantity, periods(in->mode, in->months, in->hours));
+    } else {
+        const qe_pack *pk = &s->packs[in->pack];
+        int64_t sum = 0;
+        for (int i = 0; i < pk->nitems && sum >= 0; i++) {
+            const qe_pack_item *it = &pk->items[i];
+            const qe_product *p = &s->products[it->product];
+            int64_t unit = p->price[in->region * QE_NMODES + it->mode];
+            if (unit < 0) {
+                snprintf(field, sizeof field, "lines[%d].region", index);
+                return err_field_add(e, field, "pack item %s is not sold in this region", p->code);
+            }
+            int64_t per = periods(it->mode, it->months, it->months * QE_HOURS_PER_MONTH);
+            int64_t v = money_mul(unit, it->quantity, per);
+            sum = v < 0 ? -1 : sum + v;
+        }
+        *out = sum < 0 ? -1 : money_mul(sum, in->quantity, 1);
+    }
+    if (*out < 0) {
+        snprintf(field, sizeof field, "lines[%d].quantity", index);
+        return err_field_add(e, field, "makes the line too large to price");
+    }
+    return 0;
+}
+
+int quote_policy_blocker(const qe_snapshot *s, const qe_org *org, int pi, int64_t at)
+{
+    const qe_policy *p = &s->policies[pi];
+    const qe_campaign *c = &s->campaigns[p->campaign];
+    if (!c->published || at < c->starts_at || at >= c->ends_at)
+        return QR_CAMPAIGN_NOT_LIVE;
+    if ((c->industries && !(c->industries >> org->industry & 1)) ||
+        (p->industries && !(p->industries >> org->industry & 1)))
+        return QR_INDUSTRY;
+    if ((c->sizes && !(c->sizes >> org->size & 1)) || (p->sizes && !(p->sizes >> org->size & 1)))
+        return QR_SIZE;
+    if ((c->new_only || p->new_only) && !org->new_customer)
+        return QR_NOT_NEW;
+    if (p->per_org_limit && org->uses && org->uses[pi] >= p->per_org_limit)
+        return QR_PER_ORG_LIMIT;
+    if (p->total_limit && p->used >= p->total_limit)
+        return QR_TOTAL_LIMIT;
+    if (p->budget && p->spent >= p->budget)
+        return QR_BUDGET_SPENT;
+    return -1;
+}
+
+typedef struct spent_entry {
+    int policy;
+    int64_t amount;
+} spent_entry;
+
+/* Per-quote scratch: rejections, cart-level verdicts and budget use. */
+typedef struct work {
+    arena *a;
+    const qe_snapshot *s;
+    const qe_org *org;
+    const qe_cart *cart;
+    int64_t cart_list;
+    signed char *verdict; /* per policy: -2 unknown, -1 ok, else a reason */
+    int nspent;
+    spent_entry spent[512]; /* at most one policy per lane per line */
+    qe_rejection *rej;
+    int nrej, caprej;
+} work;
+
+static int reject(work *w, int policy, int line, qe_reason why)
+{
+    if (w->nrej == w->caprej) {
+        int cap = w->caprej ? w->caprej * 2 : 32;
+        qe_rejection *n = arena_alloc(w->a, (size_t)cap * sizeof *n);
+        if (!n)
+            return ERR_NOMEM;
+        if (w->nrej)
+            memcpy(n, w->rej, (size_t)w->nrej * sizeof *n);
+        w->rej = n;
+        w->caprej = cap;
+    }
+    w->rej[w->nrej++] = (qe_rejection){policy, line, why};
+    return 0;
+}
+
+static int64_t spent_in_quote(const work *w, int policy)
+{
+    for (int i = 0; i < w->nspent; i++)
+        if (w->spent[i].policy == policy)
+            return w->spent[i].amount;
+    return 0;
+}
+
+static void spend(work *w, int policy, int64_t amount)
+{
+    for (int i = 0; i < w->nspent; i++)
+        if (w->spent[i].policy == policy) {
+            w->spent[i].amount += amount;
+            return;
+        }
+    if (w->nspent < (int)(sizeof w->spent / sizeof *w->spent))
+        w->spent[w->nspent++] = (spent_entry){policy, amount};
+}
+
+/* Does the policy concern this line at all? (Not a rejection if not.) */
+static bool concerns(const qe_snapshot *s, const qe_policy *p, const qe_line_in *in)
+{
+    if (in->product >= 0) {
+        if (p->effect == QE_PACK_PRICE)
+            return false;
+        return !p->categories || (p->categories >> s->products[in->product].category & 1);
+    }
+    return p->categories == 0;
+}
+
+/* The line-level reason a policy does not apply, or -1. Cart-level reasons
+ * are decided once per policy and reported once, with line -1. */
+static int line_reason(work *w, int pi, int li, const qe_line_in *in, int64_t list, int *line_out)
+{
+    const qe_policy *p = &w->s->policies[pi];
+    const qe_campaign *c = &w->s->campaigns[p->campaign];
+    *line_out = li;
+    if (w->verdict[pi] == -2) {
+        int r = quote_policy_blocker(w->s, w->org, pi, w->cart->at);
+        if (r < 0 && p->order_types && !(p->order_types >> w->cart->order_type & 1))
+            r = QR_ORDER_TYPE;
+        if (r < 0 && p->min_order && w->cart_list < p->min_order)
+            r = QR_MIN_ORDER;
+        w->verdict[pi] = (signed char)r;
+        if (r >= 0) {
+            *line_out = -1;
+            return r;
+        }
+    }
+    if (w->verdict[pi] >= 0)
+        return -3; /* already reported for the cart */
+    if (!qe_has(&c->regions, in->region) || !qe_has(&p->regions, in->region))
+        return QR_REGION;
+    if (in->product >= 0 && p->modes && !(p->modes >> in->mode & 1))
+        return QR_MODE;
+    if (p->min_quantity && in->quantity < p->min_quantity)
+        return QR_MIN_QUANTITY;
+    if (p->min_line && list < p->min_line)
+        return QR_MIN_LINE;
+    return -1;
+}
+
+/* The discount a policy gives on what is left of a line. */
+static int64_t discount_of(const qe_policy *p, const qe_line_in *in, int64_t left)
+{
+    int64_t d = 0, target;
+    switch (p->effect) {
+    case QE_PERCENT_OFF: d = muldiv(left, p->value, 10000); break;
+    case QE_AMOUNT_OFF: d = p->value; break;
+    case QE_FIXED_UNIT_PRICE:
+        target = in->product >= 0
+                     ? money_mul(p->value, in->quantity, periods(in->mode, in->months, in->hours))
+                     : money_mul(p->value, in->quantity, 1);
+        d = target < 0 ? 0 : left - target;
+        break;
+    case QE_PACK_PRICE:
+        target = money_mul(p->value, in->quantity, 1);
+        d = target < 0 ? 0 : left - target;
+        break;
+    case QE_FREE_UNITS:
+        d = muldiv(left, p->value < in->quantity ? p->value : in->quantity, in->quantity);
+        break;
+    }
+    return d < 0 ? 0 : d > left ? left : d;
+}
+
+/* The candidates for a line: the union of two sorted index lists. */
+static int candidates(const qe_snapshot *s, const qe_line_in *in, int *out)
+{
+    const int *a, *b = s->general;
+    int na, nb = s->ngeneral, n = 0, i = 0, j = 0;
+    if (in->product >= 0) {
+        a = s->by_product[in->product];
+        na = s->by_product_n[in->product];
+    } else {
+        a = s->by_pack[in->pack];
+        na = s->by_pack_n[in->pack];
+    }
+    while (i < na || j < nb) {
+        if (j >= nb || (i < na && a[i] < b[j]))
+            out[n++] = a[i++];
+        else if (i >= na || b[j] < a[i])
+            out[n++] = b[j++];
+        else
+            out[n++] = a[i++], j++;
+    }
+    return n;
+}
+
+/* Applies the pack's own price, then the lanes, to one line. */
+static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, int *cand)
+{
+    const qe_snapshot *s = w->s;
+    int64_t left = out->list;
+    if (in->pack >= 0) {
+        const qe_pack *pk = &s->packs[in->pack];
+        int64_t d = pk->price >= 0 ? left - money_mul(pk->price, in->quantity, 1)
+                                   : muldiv(left, pk->discount_bp, 10000);
+        out->pack_discount = d < 0 ? 0 : d > left ? left : d;
+        left -= out->pack_discount;
+    }
+    int n = candidates(s, in, cand), k = 0;
+    while (k < n) {
+        int lane = s->policies[cand[k]].lane, best = -1;
+        int64_t best_d = 0;
+        int first = k;
+        for (; k < n && s->policies[cand[k]].lane == lane; k++) {
+            int pi = cand[k], line;
+            const qe_policy *p = &s->policies[pi];
+            if (!concerns(s, p, in))
+                continue;
+            int r = line_reason(w, pi, li, in, out->list, &line);
+            if (r == -3)
+                continue;
+            if (r >= 0) {
+                if (reject(w, pi, line, (qe_reason)r))
+                    return ERR_NOMEM;
+                continue;
+            }
+            int64_t d = discount_of(p, in, left);
+            if (p->budget) {
+                int64_t room = p->budget - p->spent - spent_in_quote(w, pi);
+                if (room <= 0) {
+                    if (reject(w, pi, li, QR_BUDGET_SPENT))
+                        return ERR_NOMEM;
+                    continue;
+                }
+                if (d > room)
+                    d = room;
+            }
+            if (d > best_d) {
+                best = pi;
+                best_d = d;
+            }
+        }
+        if (best < 0)
+            continue;
+        for (int m = first; m < k; m++) {
+            int pi = cand[m], line;
+            if (pi == best || !concerns(s, &s->policies[pi], in))
+                continue;
+            if (line_reason(w, pi, li, in, out->list, &line) == -1 &&
+                discount_of(&s->policies[pi], in, left) > 0 && reject(w, pi, li, QR_OUTDONE))
+                return ERR_NOMEM;
+        }
+        out->applied[out->napplied++] = (qe_applied){best, best_d};
+        spend(w, best, best_d);
+        left -= best_d;
+    }
+    out->final = left;
+    return 0;
+}
+
+int quote_price(const qe_snapshot *s, const qe_org *org, const qe_cart *cart, arena *a,
+                qe_quote *out, err_ctx *e)
+{
+    work w = {.a = a, .s = s, .org = org, .cart = cart};
+    memset(out, 0, sizeof *out);
+    out->nlines = cart->nlines;
+    out->lines = arena_alloc(a, (size_t)(cart->nlines ? cart->nlines : 1) * sizeof *out->lines);
+    w.verdict = arena_alloc(a, (size_t)(s->npolicies ? s->npolicies : 1));
+    int *cand = arena_alloc(a, (size_t)(s->npolicies ? s->npolicies : 1) * sizeof *cand);
+    if (!out->lines || !w.verdict || !cand)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    memset(w.verdict, -2, (size_t)s->npolicies);
+    for (int i = 0; i < cart->nlines; i++)
+        quote_list_price(s, &cart->lines[i], i, &out->lines[i].list, e);
+    if (e->code)
+        return e->code;
+    for (int i = 0; i < cart->nlines; i++)
+        w.cart_list += out->lines[i].list;
+    for (int i = 0; i < cart->nlines; i++) {
+        if (price_line(&w, i, &cart->lines[i], &out->lines[i], cand))
+            return err_set(e, ERR_NOMEM, "out of memory");
+        out->list += out->lines[i].list;
+        out->final += out->lines[i].final;
+    }
+    out->discount = out->list - out->final;
+    out->rejected = w.rej;
+    out->nrejected = w.nrej;
+    return 0;
+}

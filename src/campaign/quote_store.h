@@ -1,0 +1,32 @@
+/*
+ * quote_store.h: what the quote handlers need from the database: the
+ * org's usage of policies, and storing and reading quotes.
+ */
+#ifndef COCLOUD_QUOTE_STORE_H
+#define COCLOUD_QUOTE_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "campaign/quote.h"
+#include "db/db.h"
+
+/* Fills uses[npolicies] with the org's uses per policy of snapshot s and
+ * tells whether the org has ever used a policy (not a new customer). */
+int quote_org_usage(db_conn *c, const qe_snapshot *s, const char *org_id, int64_t *uses,
+                    bool *used_any, err_ctx *e);
+
+typedef struct quote_row {
+    const char *id, *org_id, *currency, *body;
+    int64_t at, expires_at, total, created_at;
+} quote_row;
+
+int quote_save(db_conn *c, const quote_row *q, err_ctx *e);
+
+/* Loads a quote; ERR_NOT_FOUND when missing or of another org (org_id
+ * NULL: any org, for operators). */
+int quote_load(db_conn *c, arena *a, const char *id, const char *org_id, quote_row *out,
+               err_ctx *e);
+
+#endif

@@ -1,0 +1,246 @@
+// Offers and quotes over HTTP: an operator sets up a catalog and a live
+// campaign through the API; enterprises see what applies to them and get
+// priced carts with hand-checked amounts; bad carts get field errors; a
+// quote belongs to its org. Runs on the suite's engine.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, api, signup, operator, assertProblem, assertFieldErrors } from './lib/server.mjs';
+
+let srv;
+let op;
+let mall;   // e-commerce, small
+let games;  // gaming, large
+let campaign;
+const policy = {};
+const DAY = 86400000;
+
+async function as(token, method, path, body) {
+  const r = await api(srv.url, method, path, { token, body });
+  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+before(async () => {
+  srv = await startServer();
+  op = await operator(srv);
+  const t = op.token;
+  await as(t, 'POST', '/api/v1/regions', { code: 'cn-north-4', name: { zh: '华北-北京四', en: 'CN North-Beijing4' }, area: 'domestic' });
+  await as(t, 'POST', '/api/v1/regions', { code: 'ap-southeast-3', name: { zh: '亚太-新加坡', en: 'AP-Singapore' }, area: 'overseas' });
+  await as(t, 'POST', '/api/v1/products', {
+    code: 'ecs.general', name: { zh: '通用计算型', en: 'General ECS' }, category: 'compute', unit: 'instance',
+    billing_modes: ['on_demand', 'monthly', 'yearly'],
+    prices: [
+      { region: 'cn-north-4', billing_mode: 'monthly', unit_price: 29900 },
+      { region: 'cn-north-4', billing_mode: 'yearly', unit_price: 299000 },
+      { region: 'cn-north-4', billing_mode: 'on_demand', unit_price: 45 },
+      { region: 'ap-southeast-3', billing_mode: 'monthly', unit_price: 35900 },
+    ],
+  });
+  await as(t, 'POST', '/api/v1/products', {
+    code: 'obs.standard', name: { zh: '对象存储', en: 'Object Storage' }, category: 'storage', unit: 'GB',
+    billing_modes: ['monthly'], prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 12 }],
+  });
+  const pack = await as(t, 'POST', '/api/v1/packs', {
+    code: 'ecommerce-promo', industry: 'ecommerce', scenario: { zh: '大促', en: 'Big sale' },
+    name: { zh: '大促包', en: 'Big-sale pack' }, description: { zh: '', en: '' },
+    items: [{ product: 'ecs.general', billing_mode: 'monthly', quantity: 4, months: 1 },
+            { product: 'obs.standard', billing_mode: 'monthly', quantity: 1000, months: 1 }],
+    discount_bp: 2000,
+  });
+  policy.pack = pack.id;
+  const now = Date.now();
+  campaign = await as(t, 'POST', '/api/v1/campaigns', {
+    name: { zh: '专属月', en: 'Exclusive Month' }, description: { zh: '', en: '' },
+    starts_at: new Date(now - DAY).toISOString(), ends_at: new Date(now + 30 * DAY).toISOString(),
+    time_zone: 'Asia/Shanghai', regions: ['cn-north-4'], industries: ['ecommerce', 'gaming'], sizes: [],
+    new_customer_only: false, published: true,
+  });
+  const mk = (body) => as(t, 'POST', `/api/v1/campaigns/${campaign.id}/policies`, {
+    conditions: {}, limits: {}, enabled: true, ...body,
+  });
+  policy.pct = (await mk({ name: { zh: '计算85折', en: 'Compute 15% off' }, lane: 0,
+    conditions: { products: ['ecs.general'] }, effect: { kind: 'percent_off', value: 1500 } })).id;
+  policy.amount = (await mk({ name: { zh: '计算减100', en: 'Compute 100 off' }, lane: 0,
+    conditions: { products: ['ecs.general'] }, effect: { kind: 'amount_off', value: 10000 } })).id;
+  policy.order = (await mk({ name: { zh: '满千95折', en: '5% off orders over 1,000' }, lane: 1,
+    conditions: { min_order_amount: 100000 }, effect: { kind: 'percent_off', value: 500 } })).id;
+  policy.gaming = (await mk({ name: { zh: '游戏专享', en: 'Gaming only' }, lane: 2,
+    conditions: { industries: ['gaming'] }, effect: { kind: 'percent_off', value: 1000 } })).id;
+  mall = await signup(srv.url, { industry: 'ecommerce', size: 'small' });
+  games = await signup(srv.url, { industry: 'gaming', size: 'large' });
+});
+
+after(async () => { await srv?.close(); });
+
+const quote = (who, body) => api(srv.url, 'POST', '/api/v1/quotes', { token: who.token, body });
+
+test('a cart is priced line by line with lanes, best-in-lane and half-up rounding', async () => {
+  const r = await quote(mall, { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 4, months: 12 }] });
+  assert.equal(r.status, 201, r.text);
+  const q = r.json;
+  assert.match(q.id, /^quo_[0-9a-z]{26}$/);
+  assert.equal(q.currency, 'CNY');
+  const [line] = q.lines;
+  // 29,900 x 4 x 12 = 1,435,200; lane 0: 15% (215,280) beats 100 CNY off;
+  // lane 1: 5% of 1,219,920 = 60,996; final 1,158,924.
+  assert.equal(line.list_price, 1435200);
+  assert.deepEqual(line.applied.map((a) => [a.policy, a.lane, a.amount]), [[policy.pct, 0, 215280], [policy.order, 1, 60996]]);
+  assert.equal(line.final_price, 1158924);
+  assert.deepEqual(q.totals, { list: 1435200, discount: 276276, final: 1158924 });
+  const reasons = Object.fromEntries(q.rejected.map((x) => [x.policy, x.reason]));
+  assert.equal(reasons[policy.amount], 'outdone_in_lane');
+  assert.equal(reasons[policy.gaming], 'industry_not_eligible');
+});
+
+test('the same cart gives the same prices; another industry gets its own policy', async () => {
+  const body = { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 4, months: 12 }] };
+  const a = (await quote(mall, body)).json;
+  const b = (await quote(mall, body)).json;
+  assert.notEqual(a.id, b.id);
+  assert.deepEqual(a.lines, b.lines);
+  assert.deepEqual(a.totals, b.totals);
+  const g = (await quote(games, body)).json;
+  // after lanes 0 and 1 (1,158,924), gaming's 10% in lane 2: 115,892.4 → 115,892
+  assert.deepEqual(g.lines[0].applied.map((x) => x.amount), [215280, 60996, 115892]);
+  assert.equal(g.totals.final, 1043032);
+});
+
+test('packs are priced from their items with their own discount; small orders miss the order policy', async () => {
+  const r = await quote(mall, { region: 'cn-north-4', lines: [{ pack: policy.pack, quantity: 1 }] });
+  assert.equal(r.status, 201, r.text);
+  const [line] = r.json.lines;
+  // items: 4 x 29,900 + 1,000 x 12 = 131,600; pack 20% off = 26,320; the order
+  // (list 131,600) is over 100,000, so lane 1 takes 5% of 105,280 = 5,264.
+  assert.equal(line.list_price, 131600);
+  assert.deepEqual(line.applied.map((a) => [a.source, a.amount]), [['pack', 26320], ['policy', 5264]]);
+  assert.equal(line.final_price, 100016);
+  const small = await quote(mall, { region: 'cn-north-4', lines: [{ product: 'obs.standard', quantity: 10, months: 1 }] });
+  assert.equal(small.json.totals.final, 120);
+  assert.ok(small.json.rejected.some((x) => x.policy === policy.order && x.reason === 'below_min_order_amount' && x.line === null));
+});
+
+test('a region outside the campaign gets list price, with the reason', async () => {
+  const r = await quote(mall, { region: 'ap-southeast-3', lines: [{ product: 'ecs.general', quantity: 1, months: 1 }] });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.totals.final, 35900);
+  assert.ok(r.json.rejected.some((x) => x.policy === policy.pct && x.reason === 'region_not_in_campaign' && x.line === 0));
+});
+
+test('bad carts get field errors', async () => {
+  const cases = [
+    [{ region: 'cn-north-4', lines: [] }, 'lines'],
+    [{ region: 'cn-north-4', lines: [{ product: 'nope', months: 1 }] }, 'lines[0].product'],
+    [{ region: 'mars-1', lines: [{ product: 'ecs.general', months: 1 }] }, 'lines[0].region'],
+    [{ lines: [{ product: 'ecs.general', months: 1 }] }, 'lines[0].region'],
+    [{ region: 'cn-north-4', lines: [{ product: 'ecs.general', months: 0 }] }, 'lines[0].months'],
+    [{ region: 'cn-north-4', lines: [{ product: 'ecs.general', billing_mode: 'yearly', months: 5 }] }, 'lines[0].months'],
+    [{ region: 'cn-north-4', lines: [{ product: 'ecs.general', billing_mode: 'on_demand', months: 1 }] }, 'lines[0].months'],
+    [{ region: 'cn-north-4', lines: [{ product: 'obs.standard', billing_mode: 'yearly', months: 12 }] }, 'lines[0].billing_mode'],
+    [{ region: 'ap-southeast-3', lines: [{ product: 'obs.standard', months: 1 }] }, 'lines[0].region'],
+    [{ region: 'cn-north-4', lines: [{ product: 'ecs.general', pack: policy.pack, months: 1 }] }, 'lines[0].product'],
+    [{ region: 'cn-north-4', lines: [{ product: 'ecs.general', months: 1, quantity: 100001 }] }, 'lines[0].quantity'],
+    [{ region: 'cn-north-4', lines: [{ product: 'ecs.general', months: '1' }] }, 'lines[0].months'],
+    [{ region: 'cn-north-4', lines: [{ product: 'ecs.general', months: 1, colour: 'red' }] }, 'lines[0].colour'],
+    [{ region: 'cn-north-4', lines: 'ecs' }, 'lines'],
+    [{ region: 'cn-north-4', order_type: 'upgrade', lines: [{ product: 'ecs.general', months: 1 }] }, 'order_type'],
+    [{ region: 'cn-north-4', at: '2021-10-20T00:00:00Z', lines: [{ product: 'ecs.general', months: 1 }] }, 'at'],
+  ];
+  for (const [body, field] of cases) {
+    assertFieldErrors(await quote(mall, body), 422, 'validation', [field]);
+  }
+});
+
+test('operators preview a moment for an org; before the campaign there is no discount', async () => {
+  const at = new Date(Date.now() - 2 * DAY).toISOString();
+  const r = await api(srv.url, 'POST', '/api/v1/quotes', { token: op.token, body: { org: mall.org.id, at, region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 1, months: 1 }] } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.org_id, mall.org.id);
+  assert.equal(r.json.totals.final, 29900);
+  assert.ok(r.json.rejected.every((x) => x.reason === 'campaign_not_live'));
+  assertFieldErrors(await api(srv.url, 'POST', '/api/v1/quotes', { token: op.token, body: { region: 'cn-north-4', lines: [{ product: 'ecs.general', months: 1 }] } }), 422, 'validation', ['org']);
+});
+
+test('a quote is read back by its org and operators, and is 404 for another org', async () => {
+  const q = (await quote(mall, { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 2, months: 1 }] })).json;
+  const mine = await api(srv.url, 'GET', `/api/v1/quotes/${q.id}`, { token: mall.token });
+  assert.equal(mine.status, 200);
+  assert.deepEqual(mine.json, q);
+  assert.equal((await api(srv.url, 'GET', `/api/v1/quotes/${q.id}`, { token: op.token })).status, 200);
+  assertProblem(await api(srv.url, 'GET', `/api/v1/quotes/${q.id}`, { token: games.token }), 404, 'not-found');
+  assertProblem(await api(srv.url, 'GET', '/api/v1/quotes/quo_nope', { token: mall.token }), 404, 'not-found');
+});
+
+test('offers list the live campaign with eligibility and reasons per org', async () => {
+  const m = await api(srv.url, 'GET', '/api/v1/offers', { token: mall.token });
+  assert.equal(m.status, 200, m.text);
+  const c = m.json.campaigns.find((x) => x.campaign.id === campaign.id);
+  assert.ok(c, 'the live campaign is offered');
+  assert.equal(c.campaign.status, 'live');
+  assert.equal(c.eligible, true);
+  const byId = Object.fromEntries(c.policies.map((p) => [p.policy.id, p]));
+  assert.equal(byId[policy.pct].eligible, true);
+  assert.equal(byId[policy.gaming].eligible, false);
+  assert.equal(byId[policy.gaming].reasons[0].code, 'industry_not_eligible');
+  const pack = m.json.packs.find((p) => p.pack === policy.pack);
+  assert.ok(pack.policies.includes(policy.order));
+});
+
+test('quotes and offers need an enterprise, partner or operator', async () => {
+  assertProblem(await api(srv.url, 'POST', '/api/v1/quotes', { body: { lines: [] } }), 401, 'unauthenticated');
+  assertProblem(await api(srv.url, 'GET', '/api/v1/offers'), 401, 'unauthenticated');
+});
+
+test('a policy change shows in the next quote', async () => {
+  const r = await api(srv.url, 'PATCH', `/api/v1/policies/${policy.pct}`, { token: op.token, body: { effect: { kind: 'percent_off', value: 2000 } } });
+  assert.equal(r.status, 200, r.text);
+  const q = (await quote(mall, { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 4, months: 12 }] })).json;
+  // 20% of 1,435,200 = 287,040
+  assert.deepEqual(q.lines[0].applied[0], { ...q.lines[0].applied[0], policy: policy.pct, amount: 287040 });
+});
+
+test('an order from a quote takes it once; another org cannot use it', async () => {
+  const q = (await quote(mall, { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 1, months: 1 }] })).json;
+  assertFieldErrors(await api(srv.url, 'POST', '/api/v1/orders', { token: games.token, body: { quote_id: q.id } }), 422, 'validation', ['quote_id']);
+  const r = await api(srv.url, 'POST', '/api/v1/orders', { token: mall.token, body: { quote_id: q.id } });
+  assert.equal(r.status, 201, r.text);
+  assert.match(r.json.id, /^ord_/);
+  assert.equal(r.json.total, q.totals.final);
+  assert.equal(r.json.discount, q.totals.discount);
+  assertProblem(await api(srv.url, 'POST', '/api/v1/orders', { token: mall.token, body: { quote_id: q.id } }), 409, 'conflict');
+  const mine = await api(srv.url, 'GET', '/api/v1/orders', { token: mall.token });
+  assert.ok(mine.json.items.some((o) => o.id === r.json.id));
+  assert.equal((await api(srv.url, 'GET', '/api/v1/orders', { token: games.token })).json.items.length, 0);
+  assertProblem(await api(srv.url, 'GET', `/api/v1/orders/${r.json.id}`, { token: games.token }), 404, 'not-found');
+  assertProblem(await api(srv.url, 'POST', '/api/v1/orders', { token: op.token, body: { quote_id: q.id } }), 403, 'forbidden');
+});
+
+test('concurrent orders never overspend a policy budget, and a per-org limit holds', async () => {
+  const now = Date.now();
+  const c2 = await as(op.token, 'POST', '/api/v1/campaigns', {
+    name: { zh: '限量', en: 'Limited' }, description: { zh: '', en: '' },
+    starts_at: new Date(now - DAY).toISOString(), ends_at: new Date(now + DAY).toISOString(),
+    time_zone: 'Asia/Shanghai', regions: [], industries: [], sizes: [], new_customer_only: false, published: true,
+  });
+  // 50 CNY off storage, budget 150 CNY: room for exactly three orders.
+  const capped = await as(op.token, 'POST', `/api/v1/campaigns/${c2.id}/policies`, {
+    name: { zh: '存储减50', en: 'Storage 50 off' }, lane: 3, conditions: { products: ['obs.standard'] },
+    effect: { kind: 'amount_off', value: 5000 }, limits: { budget: 15000, per_org: 2 }, enabled: true,
+  });
+  const buyers = [mall, games, ...await Promise.all([1, 2, 3].map(() => signup(srv.url, { industry: 'media' })))];
+  const cart = { region: 'cn-north-4', lines: [{ product: 'obs.standard', quantity: 1000, months: 1 }] };
+  const quotes = await Promise.all(buyers.map((b) => quote(b, cart)));
+  for (const q of quotes) assert.ok(q.json.lines[0].applied.some((a) => a.policy === capped.id && a.amount === 5000), q.text);
+  const orders = await Promise.all(buyers.map((b, i) => api(srv.url, 'POST', '/api/v1/orders', { token: b.token, body: { quote_id: quotes[i].json.id } })));
+  const codes = orders.map((o) => o.status).sort();
+  assert.deepEqual(codes, [201, 201, 201, 409, 409], orders.map((o) => o.text).join('\n'));
+  const p = await api(srv.url, 'GET', `/api/v1/policies/${capped.id}`, { token: op.token });
+  assert.deepEqual(p.json.usage, { uses: 3, discount: 15000 });
+  // The engine picks the spent budget up: new quotes say so (within a poll).
+  let rejected = false;
+  for (let i = 0; i < 30 && !rejected; i++) {
+    const q = (await quote(mall, cart)).json;
+    rejected = q.rejected.some((x) => x.policy === capped.id && x.reason === 'budget_spent');
+    if (!rejected) await new Promise((res) => setTimeout(res, 100));
+  }
+  assert.ok(rejected, 'budget_spent shows in quotes after the budget is used');
+});
