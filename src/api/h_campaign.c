@@ -6,12 +6,9 @@
  * so this instance's next quote already prices with the change (other
  * instances follow on their poll).
  */
-#include <microhttpd.h>
 #include <stddef.h>
 #include <string.h>
-#include <strings.h>
 
-#include "account/session.h"
 #include "api/handlers.h"
 #include "api/http.h"
 #include "base/clock.h"
@@ -20,48 +17,19 @@
 
 /* ---- who is asking ---------------------------------------------------- */
 
-static const char *request_token(req *r)
-{
-    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-                                                MHD_HTTP_HEADER_AUTHORIZATION);
-    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
-        h += 7;
-        while (*h == ' ')
-            h++;
-        return h;
-    }
-    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE);
-}
-
 /* The signed-in caller of a public route, or NULL for an anonymous one. A
  * token that does not check out (expired, revoked) reads as anonymous
  * rather than 401: the public view is right for it, and a stale cookie must
  * not break public pages. A database failure is still an error. */
 static int optional_actor(req *r, const account_actor **out)
 {
-    db_conn *c;
-    *out = NULL;
-    if (r->signed_in) {
-        *out = &r->actor;
-        return 0;
-    }
-    const char *token = request_token(r);
-    if (!token || !*token)
-        return 0;
-    int rc = req_db(r, &c);
-    if (!rc)
-        rc = session_check(c, r->a, &r->app->cfg.session, token, &r->user, r->token_hash,
-                           &r->err);
-    if (rc == ERR_UNAUTHENTICATED || rc == ERR_NOT_FOUND) {
+    int rc = req_sign_in(r);
+    *out = rc ? NULL : &r->actor;
+    if (rc == ERR_UNAUTHENTICATED) {
         err_clear(&r->err);
         return 0;
     }
-    if (rc)
-        return rc;
-    r->signed_in = true;
-    r->actor = account_actor_of(&r->user);
-    *out = &r->actor;
-    return 0;
+    return rc;
 }
 
 /* ---- JSON out --------------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int req_db(req *r, db_conn **out)
 {
@@ -17,6 +18,40 @@ int req_db(req *r, db_conn **out)
             return rc;
     }
     *out = r->db;
+    return 0;
+}
+
+const char *req_token(req *r)
+{
+    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+                                                MHD_HTTP_HEADER_AUTHORIZATION);
+    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+        h += 7;
+        while (*h == ' ')
+            h++;
+        return h;
+    }
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE);
+}
+
+int req_sign_in(req *r)
+{
+    db_conn *c;
+    if (r->signed_in)
+        return 0;
+    const char *token = req_token(r);
+    if (!token || !*token)
+        return err_set(&r->err, ERR_UNAUTHENTICATED, "sign in first: send a bearer token");
+    int rc = req_db(r, &c);
+    if (!rc)
+        rc = session_check(c, r->a, &r->app->cfg.session, token, &r->user, r->token_hash,
+                           &r->err);
+    if (rc == ERR_NOT_FOUND) /* the user is gone */
+        rc = err_set(&r->err, ERR_UNAUTHENTICATED, "the token's user no longer exists");
+    if (rc)
+        return rc;
+    r->signed_in = true;
+    r->actor = account_actor_of(&r->user);
     return 0;
 }
 

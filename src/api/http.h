@@ -63,6 +63,15 @@ typedef struct req {
     int nheaders;
 } req;
 
+/* The bearer token or session cookie the request carries, or NULL. */
+const char *req_token(req *r);
+
+/* Signs the caller in from its token (r->user, r->actor, r->signed_in).
+ * ERR_UNAUTHENTICATED when there is no token or it is unknown, revoked or
+ * expired. The server calls it for every route that names roles; public
+ * routes that show more to signed-in callers call it themselves. */
+int req_sign_in(req *r);
+
 /* The request's database connection, taken from the pool on first use. */
 int req_db(req *r, db_conn **out);
 

@@ -124,36 +124,12 @@ static void body_append(req *r, const char *data, size_t n)
     r->body[r->body_len] = '\0';
 }
 
-static const char *bearer_token(req *r)
-{
-    const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
-                                                MHD_HTTP_HEADER_AUTHORIZATION);
-    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
-        h += 7;
-        while (*h == ' ')
-            h++;
-        return h;
-    }
-    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, HTTP_SESSION_COOKIE);
-}
-
 /* Sign-in and role check for routes that need them. */
 static int authenticate(req *r)
 {
-    db_conn *c;
-    const char *token = bearer_token(r);
-    if (!token || !*token)
-        return err_set(&r->err, ERR_UNAUTHENTICATED, "sign in first: send a bearer token");
-    int rc = req_db(r, &c);
-    if (!rc)
-        rc = session_check(c, r->a, &r->app->cfg.session, token, &r->user, r->token_hash,
-                           &r->err);
-    if (rc == ERR_NOT_FOUND) /* the user is gone */
-        rc = err_set(&r->err, ERR_UNAUTHENTICATED, "the token's user no longer exists");
+    int rc = req_sign_in(r);
     if (rc)
         return rc;
-    r->signed_in = true;
-    r->actor = account_actor_of(&r->user);
     if (!(r->route->roles & r->actor.role_bit))
         return err_set(&r->err, ERR_FORBIDDEN, "role %s may not use %s %s", r->user.role,
                        r->route->method, r->route->pattern);
