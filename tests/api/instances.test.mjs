@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { startServer, freshDb, api, signupBody, login, uniqueEmail, PASSWORD, assertProblem } from './lib/server.mjs';
+import { startServer, freshDb, api, signupBody, signup, login, uniqueEmail, PASSWORD, assertProblem, addUserCli } from './lib/server.mjs';
 
 let a;
 let b;
@@ -15,7 +15,7 @@ let dir;
 before(async () => {
   const fresh = freshDb();
   dir = fresh.dir;
-  const args = ['--login-max-failures', '3'];
+  const args = ['--login-max-failures', '3', '--engine-poll', '100'];
   [a, b] = await Promise.all([
     startServer({ db: fresh.db, dir, args }),
     startServer({ db: fresh.db, dir, args }),
@@ -71,4 +71,43 @@ test('sign-ups racing through both instances with one email create one org', asy
   assert.equal(me.status, 200);
   const created = res.find((r) => r.status === 201).json;
   assert.equal(me.json.org.id, created.id);
+});
+
+test('a price change made through one instance reaches the other instance\'s quotes', async () => {
+  const o = addUserCli(a.dbPath, { role: 'operator' });
+  const { token } = await login(a.url, o.email, o.password);
+  const post = async (path, body, method = 'POST') => {
+    const r = await api(a.url, method, path, { token, body });
+    assert.ok(r.status < 300, `${path}: ${r.status} ${r.text}`);
+    return r.json;
+  };
+  await post('/api/v1/regions', { code: 'cn-east-3', name: { zh: '华东-上海一', en: 'CN East-Shanghai1' }, area: 'domestic' });
+  await post('/api/v1/products', {
+    code: 'rds.mysql', name: { zh: '云数据库 MySQL', en: 'RDS for MySQL' }, category: 'database', unit: 'instance',
+    billing_modes: ['monthly'], prices: [{ region: 'cn-east-3', billing_mode: 'monthly', unit_price: 50000 }],
+  });
+  const buyer = await signup(b.url, { industry: 'fintech' });
+  const cart = { region: 'cn-east-3', lines: [{ product: 'rds.mysql', quantity: 1, months: 1 }] };
+  const priced = async () => (await api(b.url, 'POST', '/api/v1/quotes', { token: buyer.token, body: cart })).json;
+  const eventually = async (check) => {
+    for (let i = 0; i < 50; i++) {
+      const q = await priced();
+      if (q && check(q)) return q;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.fail('instance B never saw the change made through A');
+  };
+  await eventually((q) => q.totals?.final === 50000);
+  await post('/api/v1/products/rds.mysql', { prices: [{ region: 'cn-east-3', billing_mode: 'monthly', unit_price: 42000 }] }, 'PATCH');
+  await eventually((q) => q.totals?.final === 42000);
+  const now = Date.now();
+  const c = await post('/api/v1/campaigns', {
+    name: { zh: '数据库月', en: 'Database month' }, starts_at: new Date(now - 60000).toISOString(),
+    ends_at: new Date(now + 86400000).toISOString(), published: true,
+  });
+  await post(`/api/v1/campaigns/${c.id}/policies`, {
+    name: { zh: '数据库75折', en: 'Databases 25% off' }, lane: 0, conditions: { categories: ['database'] },
+    effect: { kind: 'percent_off', value: 2500 },
+  });
+  await eventually((q) => q.totals?.final === 31500);
 });
