@@ -76,7 +76,7 @@ static int decode_field(arena *a, const json_t *v, const char *field, const jv_f
             }
             out->v[i] = json_string_value(item);
         }
-        return e->code;
+        return 0; /* item errors are in e; the caller's verdict counts them */
     }
     case JV_OBJECT:
         if (!json_is_object(v))
@@ -92,10 +92,9 @@ static int decode_field(arena *a, const json_t *v, const char *field, const jv_f
 int jv_decode(arena *a, const json_t *obj, const char *path, const jv_field *fields, void *target,
               err_ctx *e)
 {
-    if (!json_is_object(obj)) {
-        err_field_add(e, *path ? path : "body", "must be an object");
-        return e->code;
-    }
+    int before = e->nfields;
+    if (!json_is_object(obj))
+        return err_field_add(e, *path ? path : "body", "must be an object");
     const char *key;
     const json_t *v;
     char field[ERR_FIELD_LEN];
@@ -120,7 +119,9 @@ int jv_decode(arena *a, const json_t *obj, const char *path, const jv_field *fie
         if (rc && rc != ERR_VALIDATION)
             return rc;
     }
-    return e->code;
+    /* Only what this call found counts: callers decode items one by one
+     * and must see each item's own verdict. */
+    return e->nfields > before ? ERR_VALIDATION : 0;
 }
 
 bool jv_depth_ok(const char *buf, size_t len, int max)

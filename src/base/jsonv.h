@@ -49,7 +49,8 @@ typedef struct jv_field {
 
 /* Decodes obj (must be a JSON object) into target following fields. path is
  * the prefix for field names in errors ("" at the top). Strings with control
- * characters are rejected. Returns 0, or ERR_VALIDATION with e filled. */
+ * characters are rejected. Returns 0, or ERR_VALIDATION when this call added
+ * field errors to e (errors already in e from earlier calls do not count). */
 int jv_decode(arena *a, const json_t *obj, const char *path, const jv_field *fields, void *target,
               err_ctx *e);
 
