@@ -91,6 +91,14 @@ unit: build/asan/unit-tests
 api: build/asan/cocloud
 	COCLOUD_BIN=$(CURDIR)/build/asan/cocloud node --test tests/api/
 
+# Benchmarks (bench/README.md): speed goals, each against a baseline in the same run.
+.PHONY: bench
+bench: build/cocloud build/bench/bench_quote
+	bench/run.sh
+build/bench/bench_quote: build/obj/bench/bench_quote.o $(OBJ)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"; $(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+
 lint:
 	cppcheck --quiet --error-exitcode=1 --std=c11 -Isrc src
 

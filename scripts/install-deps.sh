@@ -6,11 +6,13 @@ set -eu
 
 build_pkgs="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libpq-dev"
 test_pkgs="libcriterion-dev nodejs npm chromium postgresql"
+bench_pkgs="wrk nginx"
 
 case "${1:-run}" in
   run)  want="$build_pkgs" ;;
   test) want="$build_pkgs $test_pkgs" ;;
-  *) echo "usage: $0 [run|test]" >&2; exit 2 ;;
+  bench) want="$build_pkgs $bench_pkgs" ;;
+  *) echo "usage: $0 [run|test|bench]" >&2; exit 2 ;;
 esac
 
 missing=""

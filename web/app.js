@@ -18,15 +18,28 @@ const ROUTES = [
   { path: '/orgs', page: 'orgs', roles: ['operator'] },
   { path: '/orgs/:id', page: 'members', roles: ['operator'] },
   { path: '/users', page: 'users', roles: ['operator'] },
+  { path: '/catalog', page: 'catalog' },
+  { path: '/offers', page: 'offers', roles: ['enterprise', 'partner'] },
+  { path: '/quote', page: 'quote', roles: ['enterprise', 'partner'] },
+  { path: '/campaigns', page: 'campaigns', roles: ['operator'] },
+  { path: '/campaigns/:id', page: 'campaign', roles: ['operator'] },
+  { path: '/setup', page: 'setup', roles: ['operator'] },
   { path: '/password', page: 'password' },
 ];
+
+const hasRole = (...roles) => () => roles.includes(session.user?.role);
 
 // Top navigation; `show` decides visibility for the signed-in user.
 const NAV = [
   { href: '/', key: 'nav.home', testid: 'nav-home' },
+  { href: '/catalog', key: 'nav.catalog', testid: 'nav-catalog' },
+  { href: '/offers', key: 'nav.offers', testid: 'nav-offers', show: hasRole('enterprise', 'partner') },
+  { href: '/quote', key: 'nav.quote', testid: 'nav-quote', show: hasRole('enterprise', 'partner') },
+  { href: '/campaigns', key: 'nav.campaigns', testid: 'nav-campaigns', show: hasRole('operator') },
+  { href: '/setup', key: 'nav.setup', testid: 'nav-setup', show: hasRole('operator') },
   { href: '/members', key: 'nav.members', testid: 'nav-members', show: () => !!session.org },
-  { href: '/orgs', key: 'nav.orgs', testid: 'nav-orgs', show: () => session.user?.role === 'operator' },
-  { href: '/users', key: 'nav.users', testid: 'nav-users', show: () => session.user?.role === 'operator' },
+  { href: '/orgs', key: 'nav.orgs', testid: 'nav-orgs', show: hasRole('operator') },
+  { href: '/users', key: 'nav.users', testid: 'nav-users', show: hasRole('operator') },
   { href: '/password', key: 'nav.password', testid: 'nav-password' },
 ];
 

@@ -25,7 +25,17 @@ export function input(name, label, opts = {}) {
     required: opts.required, minlength: opts.minlength, maxlength: opts.maxlength,
     list: opts.list, inputmode: opts.inputmode, placeholder: opts.placeholder,
     spellcheck: opts.type === 'email' || opts.type === 'password' ? 'false' : null,
-    value: opts.value, 'data-autofocus': opts.autofocus, testid: `input-${name}`,
+    value: opts.value, 'data-autofocus': opts.autofocus, testid: `input-${name}`, onchange: opts.onchange,
+  });
+  return frame(name, label, el, { ...opts, id });
+}
+
+/** <textarea> with label, optional hint and an error slot. */
+export function textarea(name, label, opts = {}) {
+  const id = opts.id || newId('f');
+  const el = h('textarea', {
+    id, name, rows: opts.rows || 3, required: opts.required, maxlength: opts.maxlength,
+    value: opts.value, testid: `input-${name}`,
   });
   return frame(name, label, el, { ...opts, id });
 }
@@ -33,7 +43,7 @@ export function input(name, label, opts = {}) {
 /** <select> over [{value, label}], with an empty "choose" option unless `value` is set. */
 export function select(name, label, options, opts = {}) {
   const id = opts.id || newId('f');
-  const el = h('select', { id, name, required: opts.required, testid: `input-${name}` },
+  const el = h('select', { id, name, required: opts.required, testid: `input-${name}`, onchange: opts.onchange },
     opts.value == null ? h('option', { value: '' }, opts.placeholder || t('form.choose')) : null,
     options.map((o) => h('option', { value: o.value, selected: o.value === opts.value }, o.label)));
   return frame(name, label, el, { ...opts, id });
@@ -141,8 +151,10 @@ export function problemText(err) {
 
 /** Mark one field of the form with `message`; false if the form has no such field. */
 export function setFieldError(form, field, message, raw = true) {
+  // "lines[1]" marks row 1 when it has a slot of its own, else the list ("clouds[1]" → "clouds").
+  const boxes = [...form.querySelectorAll('.field')];
   const base = field.replace(/\[\d+\]$/, '');
-  const box = [...form.querySelectorAll('.field')].find((f) => f.dataset.field === base);
+  const box = boxes.find((f) => f.dataset.field === field) || boxes.find((f) => f.dataset.field === base);
   if (!box) return false;
   const p = box.querySelector('.field-error');
   const text = raw ? fieldMessage(message, box.dataset.label) : message;

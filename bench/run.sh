@@ -1,0 +1,190 @@
+#!/bin/sh
+# run.sh: the benchmarks behind `make bench` (see bench/README.md). Each
+# figure is measured next to a baseline in the same run on the same machine
+# and printed in one table at the end; nothing fails on speed.
+#   1. build/bench/bench_quote: quote_price in process vs. list prices only.
+#   2. POST /api/v1/quotes on build/cocloud vs. nginx serving a static file
+#      of the same size, both under wrk with the same script.
+# Everything it starts lives in a temporary directory and is stopped on exit.
+# BENCH_DURATION (seconds per wrk run, default 10) and BENCH_ROUND (seconds
+# per bench_quote round, default 1) shorten or lengthen it.
+set -eu
+
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh bench
+
+duration=${BENCH_DURATION:-10}
+round=${BENCH_ROUND:-1}
+wrk_threads=2
+wrk_conns=64
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/cocloud-bench.XXXXXX")
+chmod 755 "$tmp" # nginx workers may run as another user
+srv_pid=""
+ngx_pid=""
+
+stop() { # pid: TERM, wait up to 5 s, then KILL
+  kill "$1" 2>/dev/null || return 0
+  n=0
+  while kill -0 "$1" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+  kill -9 "$1" 2>/dev/null || true
+}
+cleanup() {
+  [ -z "$srv_pid" ] || stop "$srv_pid"
+  [ -z "$ngx_pid" ] || stop "$ngx_pid"
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+val() { sed -n "s/^$1=//p" "$2"; } # key file: a key=value line's value
+
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+
+# --- 1. in process -----------------------------------------------------------
+say "quote engine in process (3 rounds of ${round}s, alternating with the baseline)"
+build/bench/bench_quote "$round" | tee "$tmp/bq.out" >&2
+q_rate=$(val quotes_per_s "$tmp/bq.out")
+q_base=$(val baseline_per_s "$tmp/bq.out")
+q_us=$(val engine_us "$tmp/bq.out")
+
+# --- 2. over HTTP ------------------------------------------------------------
+say "seeding $tmp/b.db (bench/seed.sql)"
+build/cocloud migrate --db "$tmp/b.db" >/dev/null
+sqlite3 -bail "$tmp/b.db" <bench/seed.sql
+
+build/cocloud serve --listen 127.0.0.1:0 --db "$tmp/b.db" >"$tmp/srv.out" 2>"$tmp/srv.log" &
+srv_pid=$!
+n=0
+until grep -q 'listening on' "$tmp/srv.out" 2>/dev/null; do
+  kill -0 "$srv_pid" 2>/dev/null || { cat "$tmp/srv.log" >&2; die "cocloud did not start"; }
+  [ $n -lt 100 ] || die "cocloud did not say it listens within 10 s"
+  sleep 0.1
+  n=$((n + 1))
+done
+base=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$tmp/srv.out" | head -n 1)
+say "cocloud at $base"
+
+post() { # path body [token] -> body on stdout, status in $tmp/status
+  curl -sS -o "$tmp/resp" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    ${3:+-H "Authorization: Bearer $3"} --data-binary "$2" "$base$1" >"$tmp/status"
+  cat "$tmp/resp"
+}
+post /api/v1/orgs '{"name":"Bench Co","kind":"enterprise","industry":"ecommerce",
+  "size":"medium","region":"bench-03","admin":{"email":"bench@example.com",
+  "password":"bench-password-1","name":"Bench"}}' >/dev/null
+[ "$(cat "$tmp/status")" = 201 ] || die "sign-up answered $(cat "$tmp/status"): $(cat "$tmp/resp")"
+token=$(post /api/v1/session '{"email":"bench@example.com","password":"bench-password-1"}' |
+  sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')
+[ -n "$token" ] || die "sign-in answered $(cat "$tmp/status"): $(cat "$tmp/resp")"
+
+# One quote first: it must work, and nginx serves its answer as the file.
+mkdir -p "$tmp/www/api/v1"
+post /api/v1/quotes "$(cat bench/cart.json)" "$token" >"$tmp/www/api/v1/quotes"
+[ "$(cat "$tmp/status")" = 201 ] || die "quote answered $(cat "$tmp/status"): $(cat "$tmp/resp")"
+size=$(wc -c <"$tmp/www/api/v1/quotes" | tr -d ' ')
+nrej=$(grep -o '"reason"' "$tmp/www/api/v1/quotes" | wc -l | tr -d ' ')
+napp=$(grep -o '"source": *"policy"' "$tmp/www/api/v1/quotes" | wc -l | tr -d ' ')
+say "a quote answer is $size bytes ($napp policies applied, $nrej rejections listed)"
+
+# wrk url label -> requests/s, non-2xx count, p99 latency in $tmp/label.*
+run_wrk() {
+  BENCH_CART=bench/cart.json BENCH_TOKEN=$token \
+    wrk -t"$wrk_threads" -c"$wrk_conns" -d2s -s bench/quote.lua "$1" >/dev/null # warm-up
+  say "wrk -t$wrk_threads -c$wrk_conns -d${duration}s POST $1 ($2)"
+  BENCH_CART=bench/cart.json BENCH_TOKEN=$token \
+    wrk -t"$wrk_threads" -c"$wrk_conns" -d"${duration}s" --latency -s bench/quote.lua "$1" \
+    >"$tmp/$2.wrk"
+  sed 's/^/    /' "$tmp/$2.wrk" >&2
+  sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$tmp/$2.wrk" >"$tmp/$2.rate"
+  { sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$tmp/$2.wrk"; echo 0; } |
+    head -n 1 >"$tmp/$2.bad"
+  sed -n 's/^ *99% *\([^ ]*\).*/\1/p' "$tmp/$2.wrk" >"$tmp/$2.p99"
+}
+
+# nginx: a temporary prefix and config on the first free port from a list.
+mkdir -p "$tmp/nginx"
+port=$((20000 + $$ % 20000))
+tries=0
+while :; do
+  cat >"$tmp/nginx/nginx.conf" <<EOF
+worker_processes auto;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  keepalive_requests 100000000;
+  server {
+    listen 127.0.0.1:$port;
+    root $tmp/www;
+    default_type application/json;
+    # The static module refuses POST (405); answer the file instead.
+    location = /api/v1/quotes { error_page 405 =200 \$uri; }
+  }
+}
+EOF
+  nginx -p "$tmp/nginx/" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" \
+    -g 'daemon off;' 2>>"$tmp/nginx/stderr" &
+  ngx_pid=$!
+  n=0
+  while kill -0 "$ngx_pid" 2>/dev/null && [ $n -lt 30 ] &&
+    ! curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/quotes"; do
+    sleep 0.1
+    n=$((n + 1))
+  done
+  kill -0 "$ngx_pid" 2>/dev/null && break
+  ngx_pid=""
+  tries=$((tries + 1))
+  [ $tries -lt 20 ] || { cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2; die "nginx did not start"; }
+  port=$((port + 1))
+done
+ngx_size=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary @bench/cart.json \
+  "http://127.0.0.1:$port/api/v1/quotes" | wc -c | tr -d ' ')
+[ "$ngx_size" = "$size" ] || die "nginx answered $ngx_size bytes, not $size"
+say "nginx at http://127.0.0.1:$port (same $size-byte answer)"
+
+run_wrk "$base/api/v1/quotes" cocloud
+run_wrk "http://127.0.0.1:$port/api/v1/quotes" nginx
+stop "$ngx_pid"
+ngx_pid=""
+stored=$(sqlite3 "$tmp/b.db" 'SELECT COUNT(*) FROM quotes')
+stop "$srv_pid"
+srv_pid=""
+
+h_rate=$(cat "$tmp/cocloud.rate")
+h_base=$(cat "$tmp/nginx.rate")
+h_bad=$(cat "$tmp/cocloud.bad")
+n_bad=$(cat "$tmp/nginx.bad")
+
+# --- table -------------------------------------------------------------------
+awk -v qr="$q_rate" -v qb="$q_base" -v qu="$q_us" -v hr="$h_rate" -v hb="$h_base" \
+  -v hbad="$h_bad" -v nbad="$n_bad" -v size="$size" -v nrej="$nrej" -v stored="$stored" \
+  -v hp99="$(cat "$tmp/cocloud.p99")" -v np99="$(cat "$tmp/nginx.p99")" \
+  -v d="$duration" -v t="$wrk_threads" -v c="$wrk_conns" -v load="$load" \
+  -v cpus="$(getconf _NPROCESSORS_ONLN)" 'BEGIN {
+  ok = "met"; no = "NOT met"
+  printf "\n%-44s %14s %14s %8s  %s\n", "benchmark", "cocloud", "baseline", "ratio", "goal"
+  printf "%-44s %14s %14s %8s  %s\n", "---------", "-------", "--------", "-----", "----"
+  printf "%-44s %14.0f %14.0f %8.4f  >= 200000/s per core: %s\n",
+    "quotes/s in process (1 thread, 10 lines)", qr, qb, qr / qb, (qr >= 200000 ? ok : no)
+  printf "%-44s %14.2f %14s %8s  (baseline: cart + list prices only)\n",
+    "  engine cost per quote, microseconds", qu, "", ""
+  printf "%-44s %14.0f %14.0f %8.3f  ratio >= 0.7: %s\n",
+    sprintf("POST /api/v1/quotes req/s (wrk %dt %dc %ds)", t, c, d), hr, hb, hr / hb,
+    (hr / hb >= 0.7 ? ok : no)
+  printf "%-44s %14s %14s\n", "  p99 latency", hp99, np99
+  printf "%-44s %14d %14d\n", "  non-2xx answers", hbad, nbad
+  printf "\nbaselines: list prices only (in process); nginx serving the same %d-byte answer\n", size
+  printf "as a static file (HTTP). The answer lists %d rejections; %d quotes were stored.\n",
+    nrej, stored
+  printf "%d CPUs, load average before the run: %s (other work on the machine skews both sides).\n",
+    cpus, load
+}'

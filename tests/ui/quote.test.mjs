@@ -1,0 +1,224 @@
+// Browser tests of offers and quotes: an operator sets up a region, a
+// product, a pack and two campaigns through the API; an enterprise (gaming)
+// then sees the live campaign it is eligible for (and why the other does not
+// apply), builds a quote in the UI with the campaign discount and totals,
+// gets a field error beside the right line input, and reads it in Chinese.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, freshDb, addUser } from './lib/server.mjs';
+import { launch, newPage, uniqueEmail, tid, login, waitText, textOf } from './lib/browser.mjs';
+
+let server;
+let browser;
+let opToken;
+let gamingCampaign;
+let pack;
+const operator = { role: 'operator', email: uniqueEmail('operator'), name: 'Olivia Ops', password: 'operator pass 1' };
+const ent = { email: uniqueEmail('ent'), password: 'enterprise pass 1', name: 'Ethan Ent' };
+
+async function api(method, path, body, token = opToken) {
+  const headers = {};
+  if (body) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const res = await fetch(`${server.url}/api/v1${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+async function created(method, path, body) {
+  const r = await api(method, path, body);
+  assert.equal(r.status, 201, `${method} ${path}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+const NO_COND = {
+  regions: [], industries: [], sizes: [], new_customer_only: false, products: [], categories: [], packs: [],
+  billing_modes: [], order_types: [], min_quantity: 0, min_line_amount: 0, min_order_amount: 0,
+};
+const NO_LIMITS = { per_org: 0, total: 0, budget: 0 };
+
+before(async () => {
+  const { db, dir } = await freshDb();
+  await addUser(db, operator);
+  server = await startServer({ db, dir });
+  const s = await api('POST', '/session', { email: operator.email, password: operator.password }, null);
+  assert.equal(s.status, 201);
+  opToken = s.body.token;
+
+  await created('POST', '/regions', { code: 'cn-north-4', name: { zh: '华北-北京四', en: 'CN North-Beijing4' }, area: 'domestic' });
+  await created('POST', '/products', {
+    code: 'ecs.general', name: { zh: '通用计算型云服务器', en: 'General-purpose ECS' }, category: 'compute', unit: 'instance',
+    billing_modes: ['on_demand', 'monthly', 'yearly'],
+    prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 29900 },
+      { region: 'cn-north-4', billing_mode: 'on_demand', unit_price: 50 }],
+  });
+  await created('POST', '/products', {
+    code: 'obs.standard', name: { zh: '对象存储', en: 'Object Storage' }, category: 'storage', unit: 'TB',
+    billing_modes: ['monthly'], prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 9900 }],
+  });
+  pack = await created('POST', '/packs', {
+    code: 'gaming-launch', industry: 'gaming', scenario: { zh: '游戏上线', en: 'Game launch' },
+    name: { zh: '游戏上线包', en: 'Game launch pack' }, description: { zh: '', en: '' },
+    items: [{ product: 'ecs.general', billing_mode: 'monthly', quantity: 2, months: 1 }], price: 49900,
+  });
+  const now = Date.now();
+  const window = { starts_at: new Date(now - 86400e3).toISOString(), ends_at: new Date(now + 30 * 86400e3).toISOString(), time_zone: 'Asia/Shanghai' };
+  gamingCampaign = await created('POST', '/campaigns', {
+    name: { zh: '游戏专属月', en: 'Gaming Exclusive Month' }, description: { zh: '游戏行业专属优惠', en: 'Offers for game studios' },
+    ...window, regions: [], industries: ['gaming'], sizes: [], new_customer_only: false, published: true,
+  });
+  await created('POST', `/campaigns/${gamingCampaign.id}/policies`, {
+    name: { zh: '云服务器八五折', en: '15% off ECS' }, lane: 0, conditions: { ...NO_COND, products: ['ecs.general'] },
+    effect: { kind: 'percent_off', value: 1500 }, limits: NO_LIMITS, enabled: true,
+  });
+  const retail = await created('POST', '/campaigns', {
+    name: { zh: '电商大促', en: 'E-commerce Big Sale' }, description: { zh: '', en: '' },
+    ...window, regions: [], industries: ['ecommerce'], sizes: [], new_customer_only: false, published: true,
+  });
+  await created('POST', `/campaigns/${retail.id}/policies`, {
+    name: { zh: '直降一百', en: '¥100 off' }, lane: 1, conditions: NO_COND,
+    effect: { kind: 'amount_off', value: 10000 }, limits: NO_LIMITS, enabled: true,
+  });
+
+  const org = await api('POST', '/orgs', {
+    name: 'Pixel Forge', kind: 'enterprise', industry: 'gaming', size: 'small', region: 'cn-north-4',
+    admin: { email: ent.email, password: ent.password, name: ent.name },
+  }, null);
+  assert.equal(org.status, 201, JSON.stringify(org.body));
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signedIn(locale = 'en-US') {
+  const p = await newPage(browser, { locale });
+  await p.page.goto(server.url);
+  await p.page.waitForSelector(tid('login-form'));
+  await login(p.page, ent.email, ent.password);
+  await p.page.waitForSelector(tid('org-card'));
+  return p;
+}
+
+test('the offers page shows the live campaign, its policy in words and why another does not apply', async () => {
+  const { context, page, errors } = await signedIn();
+  try {
+    assert.equal(await page.isVisible(tid('nav-campaigns')), false);
+    await page.click(tid('nav-offers'));
+    const live = page.locator(`${tid('offer-campaign')}[data-id="${gamingCampaign.id}"]`);
+    await live.waitFor();
+    assert.match(await live.textContent(), /Gaming Exclusive Month/);
+    assert.match(await live.locator(tid('status-live')).textContent(), /Live/);
+    assert.match(await live.locator('.offer-head').textContent(), /Eligible/);
+    assert.equal((await live.locator(tid('effect')).first().textContent()).trim(), '15% off');
+
+    // The e-commerce campaign is listed as not eligible, with the reason in words.
+    const other = page.locator(tid('offer-campaign')).filter({ hasText: 'E-commerce Big Sale' });
+    assert.equal(await other.count(), 1);
+    assert.match(await other.textContent(), /Not eligible/);
+    assert.match(await other.locator(tid('reasons')).first().textContent(), /industry is not eligible/);
+    assert.match(await other.textContent(), /¥100\.00 off/);
+    await waitText(page, tid('offer-pack'), 'Game launch pack');
+    assert.match(await page.locator(tid('offer-pack')).first().textContent(), /Pack price ¥499\.00/);
+    await page.screenshot({ path: '/tmp/ui-offers.png', fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('an enterprise builds a quote with the campaign discount and the totals', async () => {
+  const { context, page, errors } = await signedIn();
+  try {
+    await page.click(tid('nav-quote'));
+    await page.waitForSelector(tid('quote-form'));
+    assert.equal(await page.inputValue(tid('input-region')), 'cn-north-4');
+    await page.selectOption(tid('input-lines[0].product'), 'ecs.general');
+    await waitText(page, `${tid('lines-row')} .hint`, '¥299.00');
+    await page.fill(tid('input-lines[0].quantity'), '4');
+    await page.fill(tid('input-lines[0].months'), '12');
+    await page.click(tid('lines-add'));
+    await page.selectOption(tid('input-lines[1].kind'), 'pack');
+    await page.selectOption(tid('input-lines[1].pack'), pack.id);
+    await page.click(tid('quote-submit'));
+
+    await page.waitForSelector(tid('quote-result'));
+    assert.match(await textOf(page, tid('quote-id')), /^quo_/);
+    assert.match(await textOf(page, tid('quote-expires')), /valid until/);
+    const lines = page.locator(tid('quote-line'));
+    assert.equal(await lines.count(), 2);
+    const first = lines.nth(0);
+    assert.equal((await first.locator(tid('line-list')).textContent()).trim(), '¥14,352.00');
+    assert.match(await first.locator(tid('applied')).textContent(), /15% off ECS/);
+    assert.equal((await first.locator(tid('applied-amount')).textContent()).trim(), '−¥2,152.80');
+    assert.equal((await first.locator(tid('line-final')).textContent()).trim(), '¥12,199.20');
+    const second = lines.nth(1);
+    assert.match(await second.textContent(), /Game launch pack/);
+    assert.equal((await second.locator(tid('line-list')).textContent()).trim(), '¥598.00');
+    assert.equal((await second.locator(tid('line-final')).textContent()).trim(), '¥499.00');
+
+    assert.equal(await textOf(page, tid('total-list')), '¥14,950.00');
+    assert.equal(await textOf(page, tid('total-discount')), '−¥2,251.80');
+    assert.equal(await textOf(page, tid('total-final')), '¥12,698.20');
+    await page.screenshot({ path: '/tmp/ui-quote.png', fullPage: true });
+
+    // The draft and the quote survive a language switch; the labels are Chinese.
+    await page.selectOption(tid('lang-switch'), 'zh-CN');
+    await waitText(page, tid('page-title'), '报价');
+    await page.waitForSelector(tid('quote-result'));
+    assert.match(await page.locator(tid('quote-result')).textContent(), /应付合计/);
+    assert.match(await page.locator(tid('quote-builder')).textContent(), /获取报价/);
+    assert.equal(await textOf(page, tid('total-final')), '¥12,698.20');
+    assert.match(await page.locator(tid('quote-line')).first().locator(tid('applied')).textContent(), /云服务器八五折/);
+    assert.equal(await page.inputValue(tid('input-lines[0].quantity')), '4');
+    await page.screenshot({ path: '/tmp/ui-quote-zh.png', fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a bad line value is shown beside its input, and the quote then succeeds', async () => {
+  const { context, page } = await signedIn();
+  try {
+    await page.click(tid('nav-quote'));
+    await page.waitForSelector(tid('quote-form'));
+    await page.selectOption(tid('input-lines[0].product'), 'obs.standard');
+    await page.click(tid('lines-add'));
+    await page.selectOption(tid('input-lines[1].product'), 'ecs.general');
+    await page.selectOption(tid('input-lines[1].billing_mode'), 'on_demand');
+    await page.fill(tid('input-lines[1].hours'), '0');
+    await page.click(tid('quote-submit'));
+    const err = await textOf(page, tid('error-lines[1].hours'));
+    assert.ok(err.length > 0);
+    assert.equal(await page.getAttribute(tid('input-lines[1].hours'), 'aria-invalid'), 'true');
+    assert.equal(await page.isVisible(tid('error-lines[0].months')), false);
+    await page.screenshot({ path: '/tmp/ui-quote-error.png', fullPage: true });
+
+    await page.fill(tid('input-lines[1].hours'), '100');
+    await page.click(tid('quote-submit'));
+    await page.waitForSelector(tid('quote-result'));
+    assert.equal(await page.isVisible(tid('error-lines[1].hours')), false);
+    // 1 TB-month of storage + 100 instance-hours at ¥0.50, 15% off the ECS line.
+    assert.equal(await textOf(page, tid('total-list')), '¥149.00');
+    assert.equal(await textOf(page, tid('total-discount')), '−¥7.50');
+    assert.equal(await textOf(page, tid('total-final')), '¥141.50');
+  } finally {
+    await context.close();
+  }
+});
+
+test('enterprises cannot open the operator pages', async () => {
+  const { context, page } = await signedIn();
+  try {
+    assert.equal(await page.isVisible(tid('nav-setup')), false);
+    await page.goto(`${server.url}/#/campaigns/${gamingCampaign.id}`);
+    await page.waitForSelector(tid('forbidden'));
+    await page.goto(`${server.url}/#/setup`);
+    await page.waitForSelector(tid('forbidden'));
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,107 @@
+// Offers (enterprise, partner): GET /offers — the live and upcoming campaigns
+// with my eligibility and the reasons, each policy's effect in words, and the
+// packs with the policies that apply to them.
+import { h, replace } from '../lib/dom.js';
+import { t, tEnum, fmtDate } from '../lib/i18n.js';
+import { get } from '../lib/api.js';
+import { pageHead, card, badge, loading, errorBox } from '../lib/ui.js';
+import { loc, effectText, reasonText, statusBadge, money, num } from '../lib/format.js';
+import { loadCatalog, packItemText, packPriceText } from '../lib/catalog.js';
+
+export const title = () => t('offers.title');
+
+function eligibleBadge(ok) {
+  return ok ? badge(t('offers.eligible'), 'ok') : badge(t('offers.notEligible'), 'warn');
+}
+
+function reasons(list) {
+  if (!list?.length) return null;
+  return h('ul', { class: 'reasons', testid: 'reasons' }, list.map((r) => h('li', null, reasonText(r))));
+}
+
+function scope(c) {
+  const parts = [];
+  if (c.industries?.length) parts.push([t('campaign.industries'), c.industries.map((i) => tEnum('industry', i)).join(', ')]);
+  if (c.sizes?.length) parts.push([t('campaign.sizes'), c.sizes.map((s) => tEnum('size', s)).join(', ')]);
+  if (c.regions?.length) parts.push([t('campaign.regions'), c.regions.join(', ')]);
+  if (c.new_customer_only) parts.push([t('campaign.newCustomers'), t('common.yes')]);
+  return parts.length ? h('p', { class: 'muted small scope' }, parts.map(([k, v]) => h('span', null, `${k}: ${v}`))) : null;
+}
+
+function limitsText(l) {
+  if (!l) return null;
+  const parts = [];
+  if (l.per_org) parts.push(t('policy.perOrgN', { n: num(l.per_org) }));
+  if (l.total) parts.push(t('policy.totalN', { n: num(l.total) }));
+  if (l.budget) parts.push(t('policy.budgetN', { v: money(l.budget) }));
+  return parts.length ? parts.join(' · ') : null;
+}
+
+function policyRow(entry) {
+  const p = entry.policy || {};
+  return h('li', { class: 'policy', testid: 'offer-policy', 'data-id': p.id },
+    h('div', { class: 'policy-main' },
+      h('span', { class: 'strong' }, loc(p.name)),
+      h('span', { class: 'effect', testid: 'effect' }, effectText(p.effect)),
+      eligibleBadge(entry.eligible)),
+    limitsText(p.limits) ? h('p', { class: 'muted small' }, limitsText(p.limits)) : null,
+    reasons(entry.reasons));
+}
+
+function campaignCard(entry) {
+  const c = entry.campaign || {};
+  return h('section', { class: 'card offer', testid: 'offer-campaign', 'data-id': c.id, 'aria-label': loc(c.name) },
+    h('div', { class: 'offer-head' },
+      h('h2', { class: 'card-title' }, loc(c.name)),
+      h('span', { class: 'badges' }, statusBadge(c.status), eligibleBadge(entry.eligible))),
+    h('p', { class: 'muted' }, t('offers.window', { from: fmtDate(c.starts_at, true), to: fmtDate(c.ends_at, true) })),
+    loc(c.description) ? h('p', null, loc(c.description)) : null,
+    scope(c),
+    reasons(entry.reasons),
+    entry.policies?.length
+      ? h('div', null, h('h3', { class: 'group-title' }, t('offers.policies')),
+        h('ul', { class: 'policies' }, entry.policies.map(policyRow)))
+      : h('p', { class: 'muted small' }, t('offers.noPolicies')));
+}
+
+function packsCard(offers, cat, policyNames) {
+  const rows = (offers.packs || []).map((e) => ({ pack: typeof e.pack === 'string' ? cat.pack(e.pack) : e.pack, policies: e.policies || [] }))
+    .filter((e) => e.pack)
+    .sort((a, b) => (b.policies.length ? 1 : 0) - (a.policies.length ? 1 : 0));
+  if (!rows.length) return null;
+  return card(t('catalog.packs'), h('div', { class: 'pack-grid' }, rows.map(({ pack, policies }) => h('article', { class: 'pack', testid: 'offer-pack', 'data-code': pack.code },
+    h('div', { class: 'pack-head' },
+      h('div', null,
+        h('p', { class: 'pack-scenario muted small' }, `${tEnum('packIndustry', pack.industry)} · ${loc(pack.scenario)}`),
+        h('h3', { class: 'pack-name' }, loc(pack.name))),
+      badge(packPriceText(pack), 'accent')),
+    h('ul', { class: 'pack-items' }, (pack.items || []).map((it) => h('li', null, packItemText(cat, it)))),
+    policies.length
+      ? h('p', { class: 'small' }, h('span', { class: 'muted' }, `${t('offers.packPolicies')}: `),
+        policies.map((id) => policyNames.get(id) || id).join(', '))
+      : null))), { testid: 'offer-packs' });
+}
+
+export function render() {
+  const slot = h('div', { class: 'stack' }, loading());
+  const load = () => {
+    replace(slot, loading());
+    Promise.all([get('/offers'), loadCatalog()]).then(([offers, cat]) => {
+      // Eligible campaigns first, then live before upcoming (the server's order otherwise).
+      const rank = (e) => (e.eligible ? 0 : 2) + (e.campaign?.status === 'live' ? 0 : 1);
+      const campaigns = [...(offers?.campaigns || [])].sort((a, b) => rank(a) - rank(b));
+      const names = new Map();
+      for (const c of campaigns) for (const p of c.policies || []) if (p.policy) names.set(p.policy.id, loc(p.policy.name));
+      replace(slot,
+        campaigns.length
+          ? campaigns.map(campaignCard)
+          : card(null, h('p', { class: 'empty', testid: 'empty' }, t('offers.none'))),
+        packsCard(offers || {}, cat, names),
+        h('p', null, h('a', { href: '#/quote', class: 'btn btn-primary', testid: 'to-quote' }, t('offers.toQuote'))));
+    }).catch((err) => replace(slot, errorBox(err, load)));
+  };
+  load();
+  return h('div', { class: 'page', testid: 'offers' },
+    pageHead(t('offers.title'), t('offers.lead')),
+    slot);
+}

@@ -1,0 +1,190 @@
+// Quote builder (enterprise, partner): pick a region, add product and pack
+// lines, POST /quotes; show each line's list price, the policies applied with
+// their amounts, the final price, the totals and the policies rejected (with
+// the reason). Policy names come from GET /offers. The draft and the last
+// quote are kept while the user stays signed in (e.g. across a language switch).
+import { h, replace } from '../lib/dom.js';
+import { t, tEnum, fmtDate } from '../lib/i18n.js';
+import { get, post } from '../lib/api.js';
+import { session } from '../lib/session.js';
+import { select, input, formAlert, submitButton, onSubmit } from '../lib/form.js';
+import { pageHead, card, facts, badge, loading, errorBox } from '../lib/ui.js';
+import { loc, money, num, reasonText } from '../lib/format.js';
+import { rowsEditor } from '../lib/rows.js';
+import { loadCatalog, modesIn, priceOf, unitPriceText, regionLabel, periodText, packPriceText } from '../lib/catalog.js';
+
+export const title = () => t('quote.title');
+
+let state = null;
+function fresh() {
+  return { owner: session.user?.id, region: '', order_type: 'new', lines: [{ kind: 'product', quantity: '1', months: '1' }], quote: null };
+}
+
+// A typed whole number → number; anything else is sent as typed so that the
+// server names the field ("must be an integer").
+function int(v) {
+  if (v == null || String(v).trim() === '') return undefined;
+  const s = String(v).trim();
+  return /^\d{1,9}$/.test(s) ? Number(s) : s;
+}
+
+function lineFields(cat, regionOf) {
+  return (i, row, { update }) => {
+    const name = (k) => `lines[${i}].${k}`;
+    const region = regionOf();
+    const kind = row.kind || 'product';
+    const kindField = select(name('kind'), t('quote.lineKind'), [
+      { value: 'product', label: t('quote.kindProduct') }, { value: 'pack', label: t('quote.kindPack') },
+    ], { value: kind, onchange: update });
+    if (kind === 'pack') {
+      const pack = cat.pack(row.pack);
+      return [kindField,
+        select(name('pack'), t('quote.pack'), cat.packs.map((p) => ({ value: p.id, label: loc(p.name) })),
+          { value: pack ? pack.id : null, onchange: update, hint: pack ? packPriceText(pack) : null }),
+        input(name('quantity'), t('quote.quantity'), { value: row.quantity ?? '1', inputmode: 'numeric' })];
+    }
+    const products = cat.products.filter((p) => modesIn(p, region).length);
+    const product = cat.product(row.product);
+    const modes = product ? modesIn(product, region) : [];
+    const mode = modes.includes(row.billing_mode) ? row.billing_mode : (modes.includes('monthly') ? 'monthly' : modes[0]);
+    const up = product && mode ? priceOf(product, region, mode) : undefined;
+    return [kindField,
+      select(name('product'), t('quote.product'), products.map((p) => ({ value: p.code, label: loc(p.name) })),
+        { value: product && products.includes(product) ? product.code : null, onchange: update }),
+      select(name('billing_mode'), t('quote.billingMode'), (modes.length ? modes : ['monthly']).map((m) => ({ value: m, label: tEnum('billing', m) })),
+        { value: mode || 'monthly', onchange: update, hint: up !== undefined ? unitPriceText(product, mode, up) : null }),
+      input(name('quantity'), t('quote.quantity'), { value: row.quantity ?? '1', inputmode: 'numeric' }),
+      mode === 'on_demand'
+        ? input(name('hours'), t('quote.hours'), { value: row.hours ?? '720', inputmode: 'numeric' })
+        : input(name('months'), t('quote.months'), {
+          value: row.months ?? (mode === 'yearly' ? '12' : '1'), inputmode: 'numeric', hint: mode === 'yearly' ? t('quote.yearlyHint') : null,
+        })];
+  };
+}
+
+function body(region, orderType, rows) {
+  return {
+    region: region || undefined,
+    order_type: orderType || undefined,
+    lines: rows.map((r) => {
+      if ((r.kind || 'product') === 'pack') return { pack: r.pack || undefined, quantity: int(r.quantity) };
+      const line = { product: r.product || undefined, billing_mode: r.billing_mode || undefined, quantity: int(r.quantity) };
+      if (r.billing_mode === 'on_demand') line.hours = int(r.hours);
+      else line.months = int(r.months);
+      return line;
+    }),
+  };
+}
+
+function lineItem(cat, line) {
+  if (line.pack) {
+    const p = cat.pack(line.pack);
+    return h('div', null, h('span', { class: 'strong' }, p ? loc(p.name) : line.pack), ' ', badge(t('quote.kindPack')),
+      h('p', { class: 'muted small' }, `${t('quote.packsN', { n: num(line.quantity) })} · ${line.region}`));
+  }
+  const p = cat.product(line.product);
+  return h('div', null, h('span', { class: 'strong' }, p ? loc(p.name) : line.product),
+    h('p', { class: 'muted small' }, [`${num(line.quantity)} × ${p?.unit || ''}`.trim(), tEnum('billing', line.billing_mode), periodText(line), line.region].filter(Boolean).join(' · ')));
+}
+
+function appliedList(a, names) {
+  const label = a.name ? loc(a.name) : (a.policy && names.get(a.policy)) || (a.source === 'pack' || !a.policy ? t('quote.packPrice') : a.policy);
+  const kind = t(`effectKind.${a.effect}`);
+  return h('li', { testid: 'applied' },
+    h('span', null, label), ' ', kind !== label ? h('span', { class: 'muted small' }, `(${kind})`) : null, ' ',
+    h('span', { class: 'discount nowrap', testid: 'applied-amount' }, `−${money(a.amount)}`));
+}
+
+function result(cat, q, names) {
+  const lines = q.lines || [];
+  const table = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('quote.lines') },
+    h('table', { class: 'table quote-table' },
+      h('thead', null, h('tr', null,
+        h('th', { scope: 'col' }, '#'),
+        h('th', { scope: 'col' }, t('quote.item')),
+        h('th', { scope: 'col', class: 'num' }, t('quote.listPrice')),
+        h('th', { scope: 'col' }, t('quote.applied')),
+        h('th', { scope: 'col', class: 'num' }, t('quote.finalPrice')))),
+      h('tbody', null, lines.map((l) => h('tr', { testid: 'quote-line' },
+        h('td', { 'data-label': '#' }, String((l.index ?? 0) + 1)),
+        h('td', { 'data-label': t('quote.item') }, lineItem(cat, l)),
+        h('td', { class: 'num nowrap', 'data-label': t('quote.listPrice'), testid: 'line-list' }, money(l.list_price, q.currency)),
+        h('td', { 'data-label': t('quote.applied') }, l.applied?.length
+          ? h('ul', { class: 'applied' }, l.applied.map((a) => appliedList(a, names)))
+          : h('span', { class: 'muted' }, '—')),
+        h('td', { class: 'num nowrap strong', 'data-label': t('quote.finalPrice'), testid: 'line-final' }, money(l.final_price, q.currency)))))));
+  const tot = q.totals || {};
+  const rejected = q.rejected || [];
+  return card(t('quote.result'), [
+    h('p', { class: 'muted quote-meta' },
+      t('quote.id'), ' ', h('code', { testid: 'quote-id' }, q.id), ' · ',
+      h('span', { testid: 'quote-expires' }, t('quote.expires', { at: fmtDate(q.expires_at, true) }))),
+    table,
+    h('div', { class: 'totals', testid: 'totals' }, facts([
+      [t('quote.totalList'), money(tot.list, q.currency), 'total-list'],
+      [t('quote.totalDiscount'), tot.discount ? `−${money(tot.discount, q.currency)}` : money(0, q.currency), 'total-discount'],
+      [t('quote.totalFinal'), h('span', { class: 'total-final' }, money(tot.final, q.currency)), 'total-final'],
+    ])),
+    rejected.length
+      ? h('div', { class: 'rejected', testid: 'rejected' },
+        h('h3', { class: 'group-title' }, t('quote.rejected')),
+        h('ul', { class: 'reasons' }, rejected.map((r) => h('li', { testid: 'rejected-item' },
+          h('span', { class: 'strong' }, names.get(r.policy) || r.policy), ' — ',
+          r.line != null ? `${t('quote.lineN', { n: r.line + 1 })}: ` : '',
+          reasonText(r)))))
+      : null,
+  ], { testid: 'quote-result' });
+}
+
+function view(cat, names) {
+  if (!cat.regions.some((r) => r.code === state.region)) {
+    const home = session.org?.region;
+    state.region = cat.regions.some((r) => r.code === home) ? home : cat.regions[0]?.code || '';
+  }
+  const resultSlot = h('div', { 'aria-live': 'polite' }, state.quote ? result(cat, state.quote, names) : null);
+  let editor;
+  const regionField = select('region', t('quote.region'), cat.regions.map((r) => ({ value: r.code, label: regionLabel(cat, r.code) })),
+    { value: state.region, onchange: (e) => { state.region = e.target.value; editor.set(editor.values()); } });
+  const typeField = select('order_type', t('quote.orderType'), ['new', 'renewal'].map((v) => ({ value: v, label: t(`quote.orderType_${v}`) })),
+    { value: state.order_type, onchange: (e) => { state.order_type = e.target.value; } });
+  editor = rowsEditor({
+    prefix: 'lines', label: t('quote.line'), testid: 'lines', rows: state.lines, max: 50,
+    blank: () => ({ kind: 'product', quantity: '1', months: '1' }),
+    fields: lineFields(cat, () => state.region), addLabel: t('quote.addLine'),
+  });
+  const form = h('form', { class: 'form', testid: 'quote-form' },
+    formAlert(),
+    h('div', { class: 'grid-2' }, regionField, typeField),
+    h('fieldset', { class: 'section' }, h('legend', null, t('quote.lines')), editor.el),
+    h('div', { class: 'form-actions' }, submitButton(t('quote.submit'), 'quote-submit'),
+      h('span', { class: 'muted small' }, t('quote.hint'))));
+  // Keep the draft in `state` as it is typed, so a re-render does not lose it.
+  form.addEventListener('input', () => { state.lines = editor.values(); });
+  form.addEventListener('change', () => { state.lines = editor.values(); });
+  onSubmit(form, async () => {
+    state.lines = editor.values();
+    const q = await post('/quotes', body(state.region, state.order_type, state.lines));
+    state.quote = q;
+    replace(resultSlot, result(cat, q, names));
+    resultSlot.querySelector('[data-testid="quote-result"]')?.scrollIntoView({ block: 'nearest' });
+  });
+  return [card(t('quote.build'), form, { testid: 'quote-builder' }), resultSlot];
+}
+
+export function render() {
+  if (!state || state.owner !== session.user?.id) state = fresh();
+  const slot = h('div', { class: 'stack' }, loading());
+  const load = () => {
+    replace(slot, loading());
+    Promise.all([loadCatalog(), get('/offers').catch(() => null)]).then(([cat, offers]) => {
+      const names = new Map();
+      for (const c of offers?.campaigns || []) for (const p of c.policies || []) if (p.policy) names.set(p.policy.id, loc(p.policy.name));
+      replace(slot, cat.regions.length ? view(cat, names) : card(null, h('p', { class: 'empty' }, t('catalog.noRegions'))));
+    }).catch((err) => replace(slot, errorBox(err, load)));
+  };
+  load();
+  return h('div', { class: 'page', testid: 'quote' },
+    pageHead(t('quote.title'), t('quote.lead'),
+      h('a', { href: '#/offers', class: 'btn btn-secondary btn-sm' }, t('quote.seeOffers'))),
+    slot);
+}
