@@ -3,7 +3,7 @@
  *
  * Builds a qe_snapshot in memory the way engine.c does (sorted arrays,
  * policies in (lane, id) order, per-product and per-pack candidate lists
- * plus the "general" list), then prices random 10-line carts from a fixed
+ * plus the per-category and open lists), then prices random 10-line carts from a fixed
  * seed, one arena per quote. The baseline is the same loop without the
  * engine: it makes the arena, builds the cart and computes list prices
  * (quote_list_price) only. Rounds alternate baseline and engine so that
@@ -163,7 +163,9 @@ static void build_snapshot(qe_snapshot *s)
     for (int i = 0; i < NPOLICIES; i++) {
         gen_policy *x = &g[i];
         qe_policy *p = &x->p;
-        int kind = rndn(100); /* 40 products, 25 categories, 25 none, 10 packs */
+        /* A campaign policy usually names products (ECS 20% off) or a
+         * category (databases 30% off); few apply to everything. */
+        int kind = rndn(100); /* 60 products, 25 categories, 5 none, 10 packs */
         *p = (qe_policy){
             .id = fmt("pol_%05d", i * 7919 % 100000), /* unique: 7919 is prime */
             .campaign = rndn(NCAMPAIGNS),
@@ -184,11 +186,11 @@ static void build_snapshot(qe_snapshot *s)
         };
         p->used = p->total_limit ? rndn((int)p->total_limit + 10) : rndn(50);
         p->spent = p->budget ? rnd() % (uint64_t)p->budget : 0;
-        if (kind < 40) {
+        if (kind < 60) {
             x->nprod = 1 + rndn(5);
             for (int j = 0; j < x->nprod; j++)
                 x->prod[j] = rndn(NPRODUCTS);
-        } else if (kind < 65) {
+        } else if (kind < 85) {
             for (int j = 1 + rndn(3); j > 0; j--)
                 p->categories |= 1u << rndn(13);
         } else if (kind >= 90) {
@@ -213,47 +215,24 @@ static void build_snapshot(qe_snapshot *s)
             p->effect = QE_FREE_UNITS;
             p->value = 1 + rndn(3);
         }
-        p->any_item = !x->nprod && !x->npack && !p->categories;
     }
     qsort(g, NPOLICIES, sizeof *g, cmp_gen_policy);
 
-    /* The index, as engine.c's build_index makes it: lists in policy order,
-     * a product or pack listed twice in one policy counted twice (as there),
-     * "general" = policies with neither a product nor a pack list. */
+    /* The index, built by the engine's own builder. */
     s->npolicies = NPOLICIES;
     s->policies = xcalloc(NPOLICIES, sizeof *s->policies);
-    s->by_product = xcalloc(NPRODUCTS, sizeof *s->by_product);
-    s->by_product_n = xcalloc(NPRODUCTS, sizeof *s->by_product_n);
-    s->by_pack = xcalloc(NPACKS, sizeof *s->by_pack);
-    s->by_pack_n = xcalloc(NPACKS, sizeof *s->by_pack_n);
-    s->general = xcalloc(NPOLICIES, sizeof *s->general);
+    qe_scope *scopes = xcalloc(NPOLICIES, sizeof *scopes);
     for (int i = 0; i < NPOLICIES; i++) {
         s->policies[i] = g[i].p;
-        for (int j = 0; j < g[i].nprod; j++)
-            s->by_product_n[g[i].prod[j]]++;
-        for (int j = 0; j < g[i].npack; j++)
-            s->by_pack_n[g[i].pack[j]]++;
+        scopes[i] = (qe_scope){g[i].nprod, g[i].npack, g[i].prod, g[i].pack};
     }
-    for (int i = 0; i < NPRODUCTS; i++) {
-        s->by_product[i] = xcalloc((size_t)s->by_product_n[i], sizeof(int));
-        s->by_product_n[i] = 0;
-    }
-    for (int i = 0; i < NPACKS; i++) {
-        s->by_pack[i] = xcalloc((size_t)s->by_pack_n[i], sizeof(int));
-        s->by_pack_n[i] = 0;
-    }
-    for (int i = 0; i < NPOLICIES; i++) {
-        for (int j = 0; j < g[i].nprod; j++) {
-            int k = g[i].prod[j];
-            s->by_product[k][s->by_product_n[k]++] = i;
-        }
-        for (int j = 0; j < g[i].npack; j++) {
-            int k = g[i].pack[j];
-            s->by_pack[k][s->by_pack_n[k]++] = i;
-        }
-        if (!g[i].nprod && !g[i].npack)
-            s->general[s->ngeneral++] = i;
-    }
+    err_ctx e = {0};
+    arena *index_mem = arena_new((size_t)1 << 28);
+    if (!index_mem || quote_index_build(s, scopes, index_mem, &e))
+        die("cannot build the index");
+    free(scopes); /* the index keeps no pointer into the scopes */
+    /* g is kept: scopes pointed into it only while building; index_mem
+     * lives as long as the snapshot (the process). */
     free(g);
 }
 
@@ -352,8 +331,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < NPRODUCTS; i++)
         cand += s.by_product_n[i];
     printf("bench_quote: %d regions, %d products, %d packs, %d campaigns, %d policies "
-           "(lanes 0..%d; %d general, avg %.1f by product), %d-line carts, seed %u\n",
-           NREGIONS, NPRODUCTS, NPACKS, NCAMPAIGNS, NPOLICIES, NLANES - 1, s.ngeneral,
+           "(lanes 0..%d; %d open, avg %.1f by product), %d-line carts, seed %u\n",
+           NREGIONS, NPRODUCTS, NPACKS, NCAMPAIGNS, NPOLICIES, NLANES - 1, s.nopen,
            (double)cand / NPRODUCTS, NLINES, SEED);
 
     double base[NROUNDS], eng[NROUNDS];

@@ -160,10 +160,9 @@ int h_offers(req *r)
         for (int i = 0; i < s->by_pack_n[k]; i++)
             if (quote_policy_blocker(s, &q, s->by_pack[k][i], now) < 0)
                 json_array_append_new(ids, json_string(s->policies[s->by_pack[k][i]].id));
-        for (int i = 0; i < s->ngeneral; i++)
-            if (s->policies[s->general[i]].any_item &&
-                quote_policy_blocker(s, &q, s->general[i], now) < 0)
-                json_array_append_new(ids, json_string(s->policies[s->general[i]].id));
+        for (int i = 0; i < s->nopen; i++)
+            if (quote_policy_blocker(s, &q, s->open[i], now) < 0)
+                json_array_append_new(ids, json_string(s->policies[s->open[i]].id));
         json_array_append_new(packs, json_pack("{s:s, s:o}", "pack", s->packs[k].id, "policies",
                                                ids));
     }
@@ -358,21 +357,25 @@ int h_quote_create(req *r)
     int64_t expires = now + (int64_t)r->app->cfg.quote_ttl_s * 1000;
     json_t *body = quote_json(s, &cart, &out, id, org.id, expires);
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    if (!text) {
-        json_decref(body);
+    json_decref(body);
+    if (!text)
         return err_set(e, ERR_NOMEM, "out of memory");
-    }
+    /* Serialised once: the same text is stored and sent. */
     quote_row row = {id, org.id, "CNY", text, cart.at, expires, out.final, now};
     rc = req_db(r, &c);
     if (!rc)
         rc = quote_save(c, &row, e);
-    free(text);
     if (rc) {
-        json_decref(body);
+        free(text);
         return rc;
     }
     req_header(r, "Location", arena_printf(r->a, "/api/v1/quotes/%s", id));
-    return req_json(r, 201, body);
+    r->status = 201;
+    r->text = text;
+    r->text_len = strlen(text);
+    r->text_owned = true; /* MHD frees it after sending */
+    r->content_type = "application/json";
+    return 0;
 }
 
 int h_quote_get(req *r)

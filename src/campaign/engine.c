@@ -102,47 +102,26 @@ static qe_bits region_bits(const qe_snapshot *s, const char *csv)
     return b;
 }
 
-/* Calls fn for each code of a comma-separated list. */
-static void each_code(const char *csv, void (*fn)(void *, const char *), void *arg)
+/* Indices of a comma-separated list of codes, found with find (unknown
+ * codes, deleted meanwhile, are dropped). */
+static int code_indices(arena *a, const qe_snapshot *s, const char *csv,
+                        int (*find)(const qe_snapshot *, const char *), const int **out)
 {
+    int n = 0, cap = 1;
+    for (const char *p = csv; p && *p; p++)
+        cap += *p == ',';
+    int *v = arena_alloc(a, (size_t)cap * sizeof *v);
     char code[80];
-    for (const char *p = csv; p && *p;) {
-        size_t n = strcspn(p, ",");
-        snprintf(code, sizeof code, "%.*s", (int)n, p);
-        fn(arg, code);
-        p += n + (p[n] == ',');
+    for (const char *p = csv; v && p && *p;) {
+        size_t len = strcspn(p, ",");
+        snprintf(code, sizeof code, "%.*s", (int)len, p);
+        int i = find(s, code);
+        if (i >= 0 && n < cap)
+            v[n++] = i;
+        p += len + (p[len] == ',');
     }
-}
-
-typedef struct index_build {
-    qe_snapshot *s;
-    int policy;
-    bool fill; /* false: count; true: store */
-    int *count_product, *count_pack;
-} index_build;
-
-static void index_product(void *arg, const char *code)
-{
-    index_build *b = arg;
-    int i = qe_product_find(b->s, code);
-    if (i < 0)
-        return;
-    if (b->fill)
-        b->s->by_product[i][b->s->by_product_n[i]++] = b->policy;
-    else
-        b->count_product[i]++;
-}
-
-static void index_pack(void *arg, const char *id)
-{
-    index_build *b = arg;
-    int i = qe_pack_find(b->s, id);
-    if (i < 0)
-        return;
-    if (b->fill)
-        b->s->by_pack[i][b->s->by_pack_n[i]++] = b->policy;
-    else
-        b->count_pack[i]++;
+    *out = v;
+    return v ? n : -1;
 }
 
 /* n elements of size bytes (at least one, so that empty tables are not NULL). */
@@ -361,7 +340,6 @@ static int load_policies(db_conn *c, arena *a, qe_snapshot *s, const char ***pro
             .used = db_int(st, 22),
             .spent = db_int(st, 23),
         };
-        p->any_item = !*products_csv && !*packs_csv && !p->categories;
         prod[n] = arena_strdup(a, products_csv);
         pk[n] = arena_strdup(a, packs_csv);
         if (!p->id || !p->name.en || !prod[n] || !pk[n] || (int)p->effect < 0)
@@ -395,36 +373,17 @@ static int load_policies(db_conn *c, arena *a, qe_snapshot *s, const char ***pro
 static int build_index(arena *a, qe_snapshot *s, const char **products, const char **packs,
                        err_ctx *e)
 {
-    index_build b = {.s = s};
-    b.count_product = ALLOC(a, s->nproducts, int);
-    b.count_pack = ALLOC(a, s->npacks, int);
-    s->by_product = ALLOC(a, s->nproducts, int *);
-    s->by_product_n = ALLOC(a, s->nproducts, int);
-    s->by_pack = ALLOC(a, s->npacks, int *);
-    s->by_pack_n = ALLOC(a, s->npacks, int);
-    s->general = ALLOC(a, s->npolicies, int);
-    if (!b.count_product || !b.count_pack || !s->by_product || !s->by_product_n || !s->by_pack ||
-        !s->by_pack_n || !s->general)
+    qe_scope *scopes = ALLOC(a, s->npolicies, qe_scope);
+    if (!scopes)
         return err_set(e, ERR_NOMEM, "out of memory");
-    for (int pass = 0; pass < 2; pass++) {
-        b.fill = pass == 1;
-        if (b.fill) {
-            for (int i = 0; i < s->nproducts; i++)
-                if (!(s->by_product[i] = ALLOC(a, b.count_product[i], int)))
-                    return err_set(e, ERR_NOMEM, "out of memory");
-            for (int i = 0; i < s->npacks; i++)
-                if (!(s->by_pack[i] = ALLOC(a, b.count_pack[i], int)))
-                    return err_set(e, ERR_NOMEM, "out of memory");
-        }
-        for (int i = 0; i < s->npolicies; i++) {
-            b.policy = i;
-            each_code(products[i], index_product, &b);
-            each_code(packs[i], index_pack, &b);
-            if (b.fill && !*products[i] && !*packs[i])
-                s->general[s->ngeneral++] = i;
-        }
+    for (int i = 0; i < s->npolicies; i++) {
+        qe_scope *sc = &scopes[i];
+        sc->nproducts = code_indices(a, s, products[i], qe_product_find, &sc->products);
+        sc->npacks = code_indices(a, s, packs[i], qe_pack_find, &sc->packs);
+        if (sc->nproducts < 0 || sc->npacks < 0)
+            return err_set(e, ERR_NOMEM, "out of memory");
     }
-    return 0;
+    return quote_index_build(s, scopes, a, e);
 }
 
 /* Builds a box from the database in one read snapshot. */

@@ -4,6 +4,7 @@
  */
 #include "campaign/quote.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,24 +159,27 @@ typedef struct spent_entry {
     int64_t amount;
 } spent_entry;
 
-/* Per-quote scratch: rejections, cart-level verdicts and budget use. */
+/* Per-quote scratch: cart-level verdicts, what was reported, budget use. */
 typedef struct work {
     arena *a;
     const qe_snapshot *s;
     const qe_org *org;
     const qe_cart *cart;
     int64_t cart_list;
-    signed char *verdict; /* per policy: -2 unknown, -1 ok, else a reason */
+    signed char *verdict;    /* per policy: -2 unknown, -1 may apply, else a reason */
+    unsigned char *reported; /* per policy: already in the rejected list */
     int nspent;
-    spent_entry spent[512]; /* at most one policy per lane per line */
+    spent_entry spent[512];  /* at most one policy per lane per line */
     qe_rejection *rej;
     int nrej, caprej;
 } work;
 
 static int reject(work *w, int policy, int line, qe_reason why)
 {
+    if (w->reported[policy])
+        return 0;
     if (w->nrej == w->caprej) {
-        int cap = w->caprej ? w->caprej * 2 : 32;
+        int cap = w->caprej ? w->caprej * 2 : 64;
         qe_rejection *n = arena_alloc(w->a, (size_t)cap * sizeof *n);
         if (!n)
             return ERR_NOMEM;
@@ -184,6 +188,7 @@ static int reject(work *w, int policy, int line, qe_reason why)
         w->rej = n;
         w->caprej = cap;
     }
+    w->reported[policy] = 1;
     w->rej[w->nrej++] = (qe_rejection){policy, line, why};
     return 0;
 }
@@ -207,38 +212,38 @@ static void spend(work *w, int policy, int64_t amount)
         w->spent[w->nspent++] = (spent_entry){policy, amount};
 }
 
-/* Does the policy concern this line at all? (Not a rejection if not.) */
-static bool concerns(const qe_snapshot *s, const qe_policy *p, const qe_line_in *in)
+/* The reason a policy does not apply to the whole cart, decided once per
+ * quote, or -1. */
+static int cart_verdict(work *w, int pi)
 {
-    if (in->product >= 0) {
-        if (p->effect == QE_PACK_PRICE)
-            return false;
-        return !p->categories || (p->categories >> s->products[in->product].category & 1);
-    }
-    return p->categories == 0;
-}
-
-/* The line-level reason a policy does not apply, or -1. Cart-level reasons
- * are decided once per policy and reported once, with line -1. */
-static int line_reason(work *w, int pi, int li, const qe_line_in *in, int64_t list, int *line_out)
-{
-    const qe_policy *p = &w->s->policies[pi];
-    const qe_campaign *c = &w->s->campaigns[p->campaign];
-    *line_out = li;
     if (w->verdict[pi] == -2) {
+        const qe_policy *p = &w->s->policies[pi];
         int r = quote_policy_blocker(w->s, w->org, pi, w->cart->at);
         if (r < 0 && p->order_types && !(p->order_types >> w->cart->order_type & 1))
             r = QR_ORDER_TYPE;
         if (r < 0 && p->min_order && w->cart_list < p->min_order)
             r = QR_MIN_ORDER;
         w->verdict[pi] = (signed char)r;
-        if (r >= 0) {
-            *line_out = -1;
-            return r;
-        }
     }
-    if (w->verdict[pi] >= 0)
-        return -3; /* already reported for the cart */
+    return w->verdict[pi];
+}
+
+/* Does the policy concern this line at all? (Not a rejection if not.) The
+ * index already matched product, pack or category; what is left is the
+ * effect's kind of line and, for policies listing products, categories. */
+static bool concerns(const qe_snapshot *s, const qe_policy *p, const qe_line_in *in)
+{
+    if (in->product >= 0)
+        return p->effect != QE_PACK_PRICE &&
+               (!p->categories || (p->categories >> s->products[in->product].category & 1));
+    return true;
+}
+
+/* The line-level reason a policy does not apply, or -1. */
+static int line_reason(const qe_snapshot *s, const qe_policy *p, const qe_line_in *in,
+                       int64_t list)
+{
+    const qe_campaign *c = &s->campaigns[p->campaign];
     if (!qe_has(&c->regions, in->region) || !qe_has(&p->regions, in->region))
         return QR_REGION;
     if (in->product >= 0 && p->modes && !(p->modes >> in->mode & 1))
@@ -274,31 +279,40 @@ static int64_t discount_of(const qe_policy *p, const qe_line_in *in, int64_t lef
     return d < 0 ? 0 : d > left ? left : d;
 }
 
-/* The candidates for a line: the union of two sorted index lists. */
-static int candidates(const qe_snapshot *s, const qe_line_in *in, int *out)
+/* Merges up to three sorted, disjoint lists of policy indices into out. */
+static int merge3(const int *a, int na, const int *b, int nb, const int *c, int nc, int *out)
 {
-    const int *a, *b = s->general;
-    int na, nb = s->ngeneral, n = 0, i = 0, j = 0;
-    if (in->product >= 0) {
-        a = s->by_product[in->product];
-        na = s->by_product_n[in->product];
-    } else {
-        a = s->by_pack[in->pack];
-        na = s->by_pack_n[in->pack];
-    }
-    while (i < na || j < nb) {
-        if (j >= nb || (i < na && a[i] < b[j]))
-            out[n++] = a[i++];
-        else if (i >= na || b[j] < a[i])
-            out[n++] = b[j++];
-        else
-            out[n++] = a[i++], j++;
+    int i = 0, j = 0, k = 0, n = 0;
+    while (i < na || j < nb || k < nc) {
+        int best = INT32_MAX, which = 0;
+        if (i < na && a[i] < best)
+            best = a[i], which = 1;
+        if (j < nb && b[j] < best)
+            best = b[j], which = 2;
+        if (k < nc && c[k] < best)
+            best = c[k], which = 3;
+        out[n++] = best;
+        i += which == 1, j += which == 2, k += which == 3;
     }
     return n;
 }
 
-/* Applies the pack's own price, then the lanes, to one line. */
-static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, int *cand)
+static int candidates(const qe_snapshot *s, const qe_line_in *in, int *out)
+{
+    if (in->product >= 0) {
+        int cat = s->products[in->product].category;
+        bool has_cat = cat >= 0 && cat < QE_NCATEGORIES;
+        return merge3(s->by_product[in->product], s->by_product_n[in->product],
+                      has_cat ? s->by_category[cat] : NULL, has_cat ? s->by_category_n[cat] : 0,
+                      s->open, s->nopen, out);
+    }
+    return merge3(s->by_pack[in->pack], s->by_pack_n[in->pack], NULL, 0, s->open, s->nopen, out);
+}
+
+/* Applies the pack's own price, then the lanes, to one line. cand and dis
+ * are scratch arrays of npolicies entries. */
+static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, int *cand,
+                      int64_t *dis)
 {
     const qe_snapshot *s = w->s;
     int64_t left = out->list;
@@ -311,17 +325,18 @@ static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, i
     }
     int n = candidates(s, in, cand), k = 0;
     while (k < n) {
-        int lane = s->policies[cand[k]].lane, best = -1;
+        int lane = s->policies[cand[k]].lane, best = -1, first = k;
         int64_t best_d = 0;
-        int first = k;
         for (; k < n && s->policies[cand[k]].lane == lane; k++) {
-            int pi = cand[k], line;
+            int pi = cand[k];
             const qe_policy *p = &s->policies[pi];
+            dis[k] = -1; /* not a contender */
             if (!concerns(s, p, in))
                 continue;
-            int r = line_reason(w, pi, li, in, out->list, &line);
-            if (r == -3)
-                continue;
+            int r = cart_verdict(w, pi);
+            int line = -1;
+            if (r < 0 && (r = line_reason(s, p, in, out->list)) >= 0)
+                line = li;
             if (r >= 0) {
                 if (reject(w, pi, line, (qe_reason)r))
                     return ERR_NOMEM;
@@ -338,6 +353,7 @@ static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, i
                 if (d > room)
                     d = room;
             }
+            dis[k] = d;
             if (d > best_d) {
                 best = pi;
                 best_d = d;
@@ -345,14 +361,9 @@ static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, i
         }
         if (best < 0)
             continue;
-        for (int m = first; m < k; m++) {
-            int pi = cand[m], line;
-            if (pi == best || !concerns(s, &s->policies[pi], in))
-                continue;
-            if (line_reason(w, pi, li, in, out->list, &line) == -1 &&
-                discount_of(&s->policies[pi], in, left) > 0 && reject(w, pi, li, QR_OUTDONE))
+        for (int m = first; m < k; m++)
+            if (cand[m] != best && dis[m] > 0 && reject(w, cand[m], li, QR_OUTDONE))
                 return ERR_NOMEM;
-        }
         out->applied[out->napplied++] = (qe_applied){best, best_d};
         spend(w, best, best_d);
         left -= best_d;
@@ -368,11 +379,14 @@ int quote_price(const qe_snapshot *s, const qe_org *org, const qe_cart *cart, ar
     memset(out, 0, sizeof *out);
     out->nlines = cart->nlines;
     out->lines = arena_alloc(a, (size_t)(cart->nlines ? cart->nlines : 1) * sizeof *out->lines);
-    w.verdict = arena_alloc(a, (size_t)(s->npolicies ? s->npolicies : 1));
-    int *cand = arena_alloc(a, (size_t)(s->npolicies ? s->npolicies : 1) * sizeof *cand);
-    if (!out->lines || !w.verdict || !cand)
+    size_t np = (size_t)(s->npolicies ? s->npolicies : 1);
+    w.verdict = arena_alloc(a, np);
+    w.reported = arena_alloc(a, np); /* zeroed */
+    int *cand = arena_alloc(a, np * sizeof *cand);
+    int64_t *dis = arena_alloc(a, np * sizeof *dis);
+    if (!out->lines || !w.verdict || !w.reported || !cand || !dis)
         return err_set(e, ERR_NOMEM, "out of memory");
-    memset(w.verdict, -2, (size_t)s->npolicies);
+    memset(w.verdict, -2, np);
     for (int i = 0; i < cart->nlines; i++)
         quote_list_price(s, &cart->lines[i], i, &out->lines[i].list, e);
     if (e->code)
@@ -380,7 +394,7 @@ int quote_price(const qe_snapshot *s, const qe_org *org, const qe_cart *cart, ar
     for (int i = 0; i < cart->nlines; i++)
         w.cart_list += out->lines[i].list;
     for (int i = 0; i < cart->nlines; i++) {
-        if (price_line(&w, i, &cart->lines[i], &out->lines[i], cand))
+        if (price_line(&w, i, &cart->lines[i], &out->lines[i], cand, dis))
             return err_set(e, ERR_NOMEM, "out of memory");
         out->list += out->lines[i].list;
         out->final += out->lines[i].final;
@@ -388,5 +402,82 @@ int quote_price(const qe_snapshot *s, const qe_org *org, const qe_cart *cart, ar
     out->discount = out->list - out->final;
     out->rejected = w.rej;
     out->nrejected = w.nrej;
+    return 0;
+}
+
+/* Appends policy pi to list `which` of the index: counting in the first
+ * pass, filling in the second. A product or pack named twice by one policy
+ * is listed once. */
+static void index_put(int **lists, int *counts, int which, int pi, bool fill)
+{
+    if (!fill) {
+        counts[which]++;
+        return;
+    }
+    int n = counts[which];
+    if (n && lists[which][n - 1] == pi)
+        return;
+    lists[which][counts[which]++] = pi;
+}
+
+int quote_index_build(qe_snapshot *s, const qe_scope *scopes, arena *a, err_ctx *e)
+{
+    int np = s->nproducts, nk = s->npacks;
+    s->by_product = arena_alloc(a, (size_t)(np + 1) * sizeof *s->by_product);
+    s->by_product_n = arena_alloc(a, (size_t)(np + 1) * sizeof *s->by_product_n);
+    s->by_pack = arena_alloc(a, (size_t)(nk + 1) * sizeof *s->by_pack);
+    s->by_pack_n = arena_alloc(a, (size_t)(nk + 1) * sizeof *s->by_pack_n);
+    int *open_n = &s->nopen, **open = &s->open;
+    if (!s->by_product || !s->by_product_n || !s->by_pack || !s->by_pack_n)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (int pass = 0; pass < 2; pass++) {
+        bool fill = pass == 1;
+        if (fill) {
+            for (int i = 0; i < np; i++) {
+                s->by_product[i] = arena_alloc(a, (size_t)(s->by_product_n[i] + 1) * sizeof(int));
+                s->by_product_n[i] = 0;
+            }
+            for (int i = 0; i < nk; i++) {
+                s->by_pack[i] = arena_alloc(a, (size_t)(s->by_pack_n[i] + 1) * sizeof(int));
+                s->by_pack_n[i] = 0;
+            }
+            for (int c = 0; c < QE_NCATEGORIES; c++) {
+                s->by_category[c] = arena_alloc(a, (size_t)(s->by_category_n[c] + 1) * sizeof(int));
+                s->by_category_n[c] = 0;
+            }
+            *open = arena_alloc(a, (size_t)(*open_n + 1) * sizeof(int));
+            *open_n = 0;
+            for (int i = 0; i < np; i++)
+                if (!s->by_product[i])
+                    return err_set(e, ERR_NOMEM, "out of memory");
+            for (int i = 0; i < nk; i++)
+                if (!s->by_pack[i])
+                    return err_set(e, ERR_NOMEM, "out of memory");
+            for (int c = 0; c < QE_NCATEGORIES; c++)
+                if (!s->by_category[c])
+                    return err_set(e, ERR_NOMEM, "out of memory");
+            if (!*open)
+                return err_set(e, ERR_NOMEM, "out of memory");
+        }
+        for (int pi = 0; pi < s->npolicies; pi++) {
+            const qe_scope *sc = &scopes[pi];
+            qe_policy *p = &s->policies[pi];
+            p->any_item = false;
+            for (int j = 0; j < sc->nproducts; j++)
+                index_put(s->by_product, s->by_product_n, sc->products[j], pi, fill);
+            for (int j = 0; j < sc->npacks; j++)
+                index_put(s->by_pack, s->by_pack_n, sc->packs[j], pi, fill);
+            if (sc->nproducts || sc->npacks)
+                continue;
+            if (p->categories) {
+                for (int c = 0; c < QE_NCATEGORIES; c++)
+                    if (p->categories >> c & 1)
+                        index_put(s->by_category, s->by_category_n, c, pi, fill);
+            } else {
+                index_put(open, open_n, 0, pi, fill);
+            }
+            p->any_item = !p->categories;
+        }
+    }
     return 0;
 }

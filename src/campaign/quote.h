@@ -33,6 +33,7 @@ typedef enum {
 } qe_effect;
 
 #define QE_MAX_REGIONS 256
+#define QE_NCATEGORIES 13
 #define QE_HOURS_PER_MONTH 730
 
 extern const char *const qe_modes[];      /* on_demand, monthly, yearly */
@@ -95,7 +96,7 @@ typedef struct qe_policy {
     qe_bits regions;
     uint32_t industries, sizes, categories, modes, order_types; /* 0 = all */
     bool new_only;
-    bool any_item;  /* no product, category or pack restriction */
+    bool any_item;  /* no product, category or pack restriction (the open list) */
     int64_t min_quantity, min_line, min_order;
     qe_effect effect;
     int64_t value;
@@ -112,14 +113,27 @@ struct qe_snapshot {
     qe_pack *packs;
     qe_campaign *campaigns;
     qe_policy *policies;
-    /* Policies that may touch a product line: per product, and those with
-     * no product list (category- or un-restricted). Lists are policy
-     * indices in (lane, id) order. */
-    int **by_product, *by_product_n;
-    int *general, ngeneral;
-    int **by_pack, *by_pack_n;
+    /* The candidate index (quote_index_build): policies that may touch a
+     * line, as policy indices in (lane, id) order. A product line looks at
+     * its product's list, its category's list and the open list; a pack
+     * line at its pack's list and the open list. The lists are disjoint. */
+    int **by_product, *by_product_n; /* policies that list the product */
+    int **by_pack, *by_pack_n;       /* policies that list the pack */
+    int *by_category[QE_NCATEGORIES], by_category_n[QE_NCATEGORIES]; /* categories only */
+    int *open, nopen;                /* no product, pack or category restriction */
 };
 typedef struct qe_snapshot qe_snapshot;
+
+/* What a policy is limited to, by index into the snapshot's products and
+ * packs (categories are in the policy's own bits). */
+typedef struct qe_scope {
+    int nproducts, npacks;
+    const int *products, *packs;
+} qe_scope;
+
+/* Builds the candidate index of s: scopes[i] belongs to s->policies[i]
+ * (already in (lane, id) order). Memory comes from a. */
+int quote_index_build(qe_snapshot *s, const qe_scope *scopes, arena *a, err_ctx *e);
 
 int qe_region_find(const qe_snapshot *s, const char *code);
 int qe_product_find(const qe_snapshot *s, const char *code);
@@ -186,6 +200,8 @@ typedef struct qe_rejection {
     qe_reason reason;
 } qe_rejection;
 
+/* Every policy that concerned the cart but did not apply appears once, with
+ * the first reason met (line -1 for reasons that hold for the whole cart). */
 typedef struct qe_quote {
     int nlines;
     qe_line_out *lines;
