@@ -124,6 +124,12 @@ int jv_decode(arena *a, const json_t *obj, const char *path, const jv_field *fie
     return e->nfields > before ? ERR_VALIDATION : 0;
 }
 
+void jv_int_range(const jv_int *v, int64_t lo, int64_t hi, const char *field, err_ctx *e)
+{
+    if (v->set && (v->v < lo || v->v > hi))
+        err_field_add(e, field, "must be from %lld to %lld", (long long)lo, (long long)hi);
+}
+
 bool jv_depth_ok(const char *buf, size_t len, int max)
 {
     int depth = 0;

@@ -54,6 +54,9 @@ typedef struct jv_field {
 int jv_decode(arena *a, const json_t *obj, const char *path, const jv_field *fields, void *target,
               err_ctx *e);
 
+/* When v is set and outside lo..hi, adds "must be from lo to hi" on field. */
+void jv_int_range(const jv_int *v, int64_t lo, int64_t hi, const char *field, err_ctx *e);
+
 /* True when buf (len bytes) never nests arrays/objects deeper than max.
  * Brackets inside strings are skipped. */
 bool jv_depth_ok(const char *buf, size_t len, int max);

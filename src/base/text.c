@@ -75,3 +75,31 @@ char *text_lower(char *s)
         *p = (char)tolower((unsigned char)*p);
     return s;
 }
+
+/* One language: names must not be blank, descriptions may be empty; both
+ * are capped in characters, not bytes. */
+static void check_lang(const char *v, const char *field, bool may_be_empty, size_t max,
+                       err_ctx *e)
+{
+    if (!v)
+        err_field_add(e, field, "is required");
+    else if (!may_be_empty && text_blank(v))
+        err_field_add(e, field, "must not be empty");
+    else if (text_chars(v) > max)
+        err_field_add(e, field, "must be at most %zu characters", max);
+}
+
+void text_check_i18n(const text_i18n *t, const char *field, bool required, bool may_be_empty,
+                     size_t max, err_ctx *e)
+{
+    char f[ERR_FIELD_LEN];
+    if (!t->zh && !t->en) {
+        if (required)
+            err_field_add(e, field, "is required");
+        return;
+    }
+    snprintf(f, sizeof f, "%s.zh", field);
+    check_lang(t->zh, f, may_be_empty, max, e);
+    snprintf(f, sizeof f, "%s.en", field);
+    check_lang(t->en, f, may_be_empty, max, e);
+}

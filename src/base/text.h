@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/err.h"
+
 /* Number of code points in valid UTF-8 s (bytes 10xxxxxx are not counted). */
 size_t text_chars(const char *s);
 
@@ -27,5 +29,16 @@ bool text_is_email(const char *s);
 
 /* ASCII-lowercases s in place and returns it. */
 char *text_lower(char *s);
+
+/* Text in both of the UI's languages. Both NULL means absent. */
+typedef struct text_i18n {
+    const char *zh, *en;
+} text_i18n;
+
+/* Checks a bilingual text under field (errors on "field.zh", "field.en"):
+ * when absent, "is required" if required; each language must be present,
+ * not blank unless may_be_empty, and at most max characters. */
+void text_check_i18n(const text_i18n *t, const char *field, bool required, bool may_be_empty,
+                     size_t max, err_ctx *e);
 
 #endif

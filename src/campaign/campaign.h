@@ -27,6 +27,7 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "base/jsonv.h"
+#include "base/text.h"
 #include "db/db.h"
 
 #define CAMPAIGN_NAME_MAX 200
@@ -42,10 +43,8 @@
 #define POLICY_VALUE_MAX INT64_C(10000000000)     /* fen or units */
 #define POLICY_BP_MAX 10000                       /* percent_off */
 
-/* Text in both languages. Both NULL means absent. */
-typedef struct campaign_text {
-    const char *zh, *en;
-} campaign_text;
+/* Text in both languages (base/text.h). */
+typedef text_i18n campaign_text;
 
 typedef enum {
     CAMPAIGN_DRAFT,

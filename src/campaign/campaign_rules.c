@@ -40,45 +40,6 @@ bool campaign_tz_ok(const char *v)
     return true;
 }
 
-static void sub_field(char *out, size_t n, const char *base, const char *name)
-{
-    snprintf(out, n, "%s%s%s", base, *base ? "." : "", name);
-}
-
-static void check_range(const jv_int *v, int64_t lo, int64_t hi, const char *field, err_ctx *e)
-{
-    if (v->set && (v->v < lo || v->v > hi))
-        err_field_add(e, field, "must be from %" PRId64 " to %" PRId64, lo, hi);
-}
-
-/* One language of a text: names must not be blank, descriptions may be
- * empty; both are capped in characters, not bytes. */
-static void check_lang(const char *v, const char *field, bool may_be_empty, size_t max,
-                       err_ctx *e)
-{
-    if (!v)
-        err_field_add(e, field, "is required");
-    else if (!may_be_empty && text_blank(v))
-        err_field_add(e, field, "must not be empty");
-    else if (text_chars(v) > max)
-        err_field_add(e, field, "must be at most %zu characters", max);
-}
-
-static void check_text(const campaign_text *t, const char *field, bool required,
-                       bool may_be_empty, size_t max, err_ctx *e)
-{
-    char f[ERR_FIELD_LEN];
-    if (!t->zh && !t->en) {
-        if (required)
-            err_field_add(e, field, "is required");
-        return;
-    }
-    sub_field(f, sizeof f, field, "zh");
-    check_lang(t->zh, f, may_be_empty, max, e);
-    sub_field(f, sizeof f, field, "en");
-    check_lang(t->en, f, may_be_empty, max, e);
-}
-
 /* A list of codes: unique, and from vocab when there is one (the others
  * name rows, which the store looks up). The stored form is comma-separated,
  * so a comma can never be part of a code. */
@@ -137,8 +98,8 @@ int campaign_check(const campaign_input *in, bool partial, err_ctx *e)
 {
     int64_t starts = 0, ends = 0;
     bool starts_ok, ends_ok;
-    check_text(&in->name, "name", !partial, false, CAMPAIGN_NAME_MAX, e);
-    check_text(&in->description, "description", false, true, CAMPAIGN_DESCRIPTION_MAX, e);
+    text_check_i18n(&in->name, "name", !partial, false, CAMPAIGN_NAME_MAX, e);
+    text_check_i18n(&in->description, "description", false, true, CAMPAIGN_DESCRIPTION_MAX, e);
     check_time(in->starts_at, "starts_at", !partial, &starts, &starts_ok, e);
     check_time(in->ends_at, "ends_at", !partial, &ends, &ends_ok, e);
     if (starts_ok && ends_ok)
@@ -164,16 +125,16 @@ static void check_conditions(const policy_conditions_input *c, err_ctx *e)
     check_list(&c->packs, "conditions.packs", NULL, CAMPAIGN_CODES_MAX, e);
     check_list(&c->billing_modes, "conditions.billing_modes", qe_modes, CAMPAIGN_WORDS_MAX, e);
     check_list(&c->order_types, "conditions.order_types", qe_order_types, CAMPAIGN_WORDS_MAX, e);
-    check_range(&c->min_quantity, 0, POLICY_MIN_MAX, "conditions.min_quantity", e);
-    check_range(&c->min_line_amount, 0, POLICY_MIN_MAX, "conditions.min_line_amount", e);
-    check_range(&c->min_order_amount, 0, POLICY_MIN_MAX, "conditions.min_order_amount", e);
+    jv_int_range(&c->min_quantity, 0, POLICY_MIN_MAX, "conditions.min_quantity", e);
+    jv_int_range(&c->min_line_amount, 0, POLICY_MIN_MAX, "conditions.min_line_amount", e);
+    jv_int_range(&c->min_order_amount, 0, POLICY_MIN_MAX, "conditions.min_order_amount", e);
 }
 
 int policy_check(const policy_input *in, bool partial, err_ctx *e)
 {
     const policy_effect_input *ef = &in->effect;
-    check_text(&in->name, "name", !partial, false, CAMPAIGN_NAME_MAX, e);
-    check_range(&in->lane, 0, POLICY_LANE_MAX, "lane", e);
+    text_check_i18n(&in->name, "name", !partial, false, CAMPAIGN_NAME_MAX, e);
+    jv_int_range(&in->lane, 0, POLICY_LANE_MAX, "lane", e);
     check_conditions(&in->conditions, e);
     if (ef->kind || ef->value.set) {
         char words[200];
@@ -187,9 +148,9 @@ int policy_check(const policy_input *in, bool partial, err_ctx *e)
     } else if (!partial) {
         err_field_add(e, "effect", "is required");
     }
-    check_range(&in->limits.per_org, 0, POLICY_LIMIT_MAX, "limits.per_org", e);
-    check_range(&in->limits.total, 0, POLICY_LIMIT_MAX, "limits.total", e);
-    check_range(&in->limits.budget, 0, POLICY_LIMIT_MAX, "limits.budget", e);
+    jv_int_range(&in->limits.per_org, 0, POLICY_LIMIT_MAX, "limits.per_org", e);
+    jv_int_range(&in->limits.total, 0, POLICY_LIMIT_MAX, "limits.total", e);
+    jv_int_range(&in->limits.budget, 0, POLICY_LIMIT_MAX, "limits.budget", e);
     return e->code;
 }
 

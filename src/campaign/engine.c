@@ -269,21 +269,6 @@ static int cmp_policy(const void *a, const void *b)
     return x->lane != y->lane ? x->lane - y->lane : strcmp(x->id, y->id);
 }
 
-static int find_campaign(const qe_snapshot *s, const char *id)
-{
-    int lo = 0, hi = s->ncampaigns - 1;
-    while (lo <= hi) {
-        int mid = (lo + hi) / 2, c = strcmp(s->campaigns[mid].id, id);
-        if (!c)
-            return mid;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return -1;
-}
-
 /* Policies, with their product and pack lists kept aside for the index. */
 static int load_policies(db_conn *c, arena *a, qe_snapshot *s, const char ***products,
                          const char ***packs, err_ctx *e)
@@ -312,7 +297,7 @@ static int load_policies(db_conn *c, arena *a, qe_snapshot *s, const char ***pro
                       " FROM policies WHERE enabled = 1",
                       DB_NOARGS, &st, e);
     while (!rc && !(rc = db_step(st, &row, e)) && row && n < cap) {
-        int campaign = find_campaign(s, db_text(st, 1));
+        int campaign = qe_campaign_find(s, db_text(st, 1));
         if (campaign < 0)
             continue;
         qe_policy *p = &s->policies[n];

@@ -64,6 +64,10 @@ int qe_pack_find(const qe_snapshot *s, const char *id)
 {
     return bsearch_code(s->packs, s->npacks, sizeof *s->packs, id);
 }
+int qe_campaign_find(const qe_snapshot *s, const char *id)
+{
+    return bsearch_code(s->campaigns, s->ncampaigns, sizeof *s->campaigns, id);
+}
 int qe_policy_find(const qe_snapshot *s, const char *id)
 {
     for (int i = 0; i < s->npolicies; i++) /* policies are sorted by lane, not id */

@@ -138,6 +138,7 @@ int quote_index_build(qe_snapshot *s, const qe_scope *scopes, arena *a, err_ctx 
 int qe_region_find(const qe_snapshot *s, const char *code);
 int qe_product_find(const qe_snapshot *s, const char *code);
 int qe_pack_find(const qe_snapshot *s, const char *id);
+int qe_campaign_find(const qe_snapshot *s, const char *id);
 int qe_policy_find(const qe_snapshot *s, const char *id);
 
 /* The org being priced for. */

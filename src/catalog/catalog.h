@@ -22,6 +22,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "base/text.h"
 #include "base/jsonv.h"
 #include "db/db.h"
 
@@ -57,10 +58,8 @@ bool catalog_code_ok(const char *v);
 /* Bit of a billing mode in catalog_product.modes, 0 if unknown. */
 unsigned catalog_mode_bit(const char *mode);
 
-/* Text in both languages. Both NULL means absent. */
-typedef struct catalog_text {
-    const char *zh, *en;
-} catalog_text;
+/* Text in both languages (base/text.h). */
+typedef text_i18n catalog_text;
 
 typedef struct catalog_region {
     const char *code, *area;

@@ -43,11 +43,6 @@ unsigned catalog_mode_bit(const char *mode)
     return i < 0 ? 0 : 1u << i;
 }
 
-static void sub_field(char *out, size_t n, const char *base, const char *name)
-{
-    snprintf(out, n, "%s.%s", base, name);
-}
-
 static void item_field(char *out, size_t n, const char *list, size_t i, const char *name)
 {
     if (name)
@@ -75,40 +70,6 @@ static void check_code(const char *v, const char *field, const char *what, err_c
                       what, CATALOG_CODE_MIN, CATALOG_CODE_MAX);
 }
 
-static void check_range(const jv_int *v, int64_t lo, int64_t hi, const char *field, err_ctx *e)
-{
-    if (v->v < lo || v->v > hi)
-        err_field_add(e, field, "must be from %" PRId64 " to %" PRId64, lo, hi);
-}
-
-/* One language of a text: names must not be blank, descriptions may be
- * empty; both are capped in characters, not bytes. */
-static void check_lang(const char *v, const char *field, bool may_be_empty, size_t max,
-                       err_ctx *e)
-{
-    if (!v)
-        err_field_add(e, field, "is required");
-    else if (!may_be_empty && text_blank(v))
-        err_field_add(e, field, "must not be empty");
-    else if (text_chars(v) > max)
-        err_field_add(e, field, "must be at most %zu characters", max);
-}
-
-static void check_text(const catalog_text *t, const char *field, bool required,
-                       bool may_be_empty, size_t max, err_ctx *e)
-{
-    char f[ERR_FIELD_LEN];
-    if (!t->zh && !t->en) {
-        if (required)
-            err_field_add(e, field, "is required");
-        return;
-    }
-    sub_field(f, sizeof f, field, "zh");
-    check_lang(t->zh, f, may_be_empty, max, e);
-    sub_field(f, sizeof f, field, "en");
-    check_lang(t->en, f, may_be_empty, max, e);
-}
-
 /* The code is the key: required on create, fixed afterwards. */
 static void check_key(const char *code, bool partial, const char *what, err_ctx *e)
 {
@@ -124,7 +85,7 @@ static void check_key(const char *code, bool partial, const char *what, err_ctx 
 
 static void check_name(const catalog_text *name, bool partial, err_ctx *e)
 {
-    check_text(name, "name", !partial, false, CATALOG_NAME_MAX, e);
+    text_check_i18n(name, "name", !partial, false, CATALOG_NAME_MAX, e);
 }
 
 int catalog_check_region(const catalog_region_input *in, bool partial, err_ctx *e)
@@ -203,7 +164,7 @@ static void check_prices(const catalog_product_input *in, unsigned modes, err_ct
         if (!p->unit_price.set)
             err_field_add(e, f, "is required");
         else
-            check_range(&p->unit_price, 0, CATALOG_UNIT_PRICE_MAX, f, e);
+            jv_int_range(&p->unit_price, 0, CATALOG_UNIT_PRICE_MAX, f, e);
         for (size_t j = 0; j < i && p->region && p->billing_mode; j++) {
             const catalog_price_input *q = &in->prices[j];
             if (q->region && q->billing_mode && strcmp(p->region, q->region) == 0 &&
@@ -262,12 +223,12 @@ static void check_item(const catalog_pack_item_input *it, size_t i, err_ctx *e)
     if (!it->quantity.set)
         err_field_add(e, f, "is required");
     else
-        check_range(&it->quantity, 1, CATALOG_QUANTITY_MAX, f, e);
+        jv_int_range(&it->quantity, 1, CATALOG_QUANTITY_MAX, f, e);
     item_field(f, sizeof f, "items", i, "months");
     if (!it->months.set)
         err_field_add(e, f, "is required");
     else if (it->months.v < 1 || it->months.v > CATALOG_MONTHS_MAX)
-        check_range(&it->months, 1, CATALOG_MONTHS_MAX, f, e);
+        jv_int_range(&it->months, 1, CATALOG_MONTHS_MAX, f, e);
     else if (yearly && it->months.v % 12 != 0)
         err_field_add(e, f, "must be a multiple of 12 for yearly billing");
 }
@@ -280,9 +241,9 @@ static void check_pricing(const catalog_pack_input *in, err_ctx *e)
     else if (!in->price.set && !in->discount_bp.set)
         err_field_add(e, "price", "is required unless discount_bp is given");
     else if (in->price.set)
-        check_range(&in->price, 0, CATALOG_PACK_PRICE_MAX, "price", e);
+        jv_int_range(&in->price, 0, CATALOG_PACK_PRICE_MAX, "price", e);
     else
-        check_range(&in->discount_bp, 0, CATALOG_BP_MAX, "discount_bp", e);
+        jv_int_range(&in->discount_bp, 0, CATALOG_BP_MAX, "discount_bp", e);
 }
 
 int catalog_check_pack(const catalog_pack_input *in, bool partial, err_ctx *e)
@@ -297,9 +258,9 @@ int catalog_check_pack(const catalog_pack_input *in, bool partial, err_ctx *e)
     } else if (!partial) {
         err_field_add(e, "industry", "is required");
     }
-    check_text(&in->scenario, "scenario", !partial, false, CATALOG_NAME_MAX, e);
+    text_check_i18n(&in->scenario, "scenario", !partial, false, CATALOG_NAME_MAX, e);
     check_name(&in->name, partial, e);
-    check_text(&in->description, "description", false, true, CATALOG_DESCRIPTION_MAX, e);
+    text_check_i18n(&in->description, "description", false, true, CATALOG_DESCRIPTION_MAX, e);
     if (in->items_set) {
         if (in->nitems == 0)
             err_field_add(e, "items", "must not be empty");
