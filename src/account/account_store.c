@@ -344,18 +344,9 @@ int account_password_change(db_conn *c, const account_actor *actor, const char *
  * row of the table. */
 static int cursor_check(db_conn *c, const char *sql, const char *after, err_ctx *e)
 {
-    db_stmt *st = NULL;
     bool found = false;
-    if (!after)
-        return 0;
-    int rc = db_query_row(c, sql, DB_ARGS(DB_TEXT(after)), &st, &found, e);
-    db_done(st);
-    if (!rc && !found) {
-        err_set(e, ERR_BAD_REQUEST, "after is not a cursor from this list");
-        err_field_add(e, "after", "is not a cursor from this list");
-        rc = e->code = ERR_BAD_REQUEST;
-    }
-    return rc;
+    int rc = after ? db_exists(c, sql, DB_ARGS(DB_TEXT(after)), &found, e) : 0;
+    return !rc && after && !found ? err_param(e, "after", "is not a cursor from this list") : rc;
 }
 
 int account_org_list(db_conn *c, arena *a, const account_actor *actor, account_page pg,

@@ -155,12 +155,8 @@ int h_org_users(req *r) { return user_list(r, r->params[0], NULL); }
 int h_user_list(req *r)
 {
     const char *role = req_query(r, "role");
-    if (role && !account_role_bit(role)) {
-        err_set(&r->err, ERR_BAD_REQUEST, "role must be one of: operator, enterprise, expert, partner");
-        err_field_add(&r->err, "role", "must be one of: operator, enterprise, expert, partner");
-        r->err.code = ERR_BAD_REQUEST;
-        return ERR_BAD_REQUEST;
-    }
+    if (role && !account_role_bit(role))
+        return err_param(&r->err, "role", "must be one of: operator, enterprise, expert, partner");
     return user_list(r, NULL, role);
 }
 

@@ -144,13 +144,6 @@ static void refresh_engine(req *r)
     engine_refresh_now(r->app->engine, &ignore);
 }
 
-static int bad_query(req *r, const char *field, const char *message)
-{
-    err_set(&r->err, ERR_BAD_REQUEST, "%s %s", field, message);
-    err_field_add(&r->err, field, "%s", message);
-    return r->err.code = ERR_BAD_REQUEST;
-}
-
 /* ---- regions ---------------------------------------------------------- */
 
 #define REGION_FIELDS(required)                                                           \
@@ -244,11 +237,11 @@ static int product_page(req *r, catalog_page *pg)
         errno = 0;
         long v = strtol(limit, &end, 10);
         if (errno || *end || end == limit || v < 1 || v > CATALOG_PAGE_MAX)
-            return bad_query(r, "limit", "must be an integer from 1 to 100");
+            return err_param(&r->err, "limit", "must be an integer from 1 to 100");
         pg->limit = (int)v;
     }
     if (pg->after && !catalog_code_ok(pg->after))
-        return bad_query(r, "after", "is not a cursor from this list");
+        return err_param(&r->err, "after", "is not a cursor from this list");
     return 0;
 }
 

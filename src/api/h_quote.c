@@ -117,9 +117,10 @@ int h_offers(req *r)
     int64_t now = clock_now_ms();
     int rc = priced_org(r, req_query(r, "org"), &org, &q);
     if (rc == ERR_VALIDATION) { /* a query parameter: 400, not 422 */
-        r->err.code = ERR_BAD_REQUEST;
-        err_set(&r->err, ERR_BAD_REQUEST, "org: %s", r->err.fields[0].message);
-        return ERR_BAD_REQUEST;
+        char why[ERR_MESSAGE_LEN];
+        snprintf(why, sizeof why, "%s", r->err.fields[0].message);
+        err_clear(&r->err);
+        return err_param(&r->err, "org", why);
     }
     if (rc)
         return rc;

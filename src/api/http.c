@@ -76,22 +76,13 @@ int req_page(req *r, account_page *pg)
         char *end;
         errno = 0;
         long v = strtol(limit, &end, 10);
-        if (errno || *end || end == limit || v < 1 || v > ACCOUNT_PAGE_MAX) {
-            err_set(&r->err, ERR_BAD_REQUEST, "limit must be an integer from 1 to %d",
-                    ACCOUNT_PAGE_MAX);
-            err_field_add(&r->err, "limit", "must be an integer from 1 to %d", ACCOUNT_PAGE_MAX);
-            r->err.code = ERR_BAD_REQUEST;
-            return ERR_BAD_REQUEST;
-        }
+        if (errno || *end || end == limit || v < 1 || v > ACCOUNT_PAGE_MAX)
+            return err_param(&r->err, "limit", "must be an integer from 1 to 100");
         pg->limit = (int)v;
     }
     /* An empty value is what %00... decodes to: no cursor of ours. */
-    if (pg->after && (!*pg->after || strlen(pg->after) >= RAND_ID_LEN)) {
-        err_set(&r->err, ERR_BAD_REQUEST, "after is not a cursor from this list");
-        err_field_add(&r->err, "after", "is not a valid cursor");
-        r->err.code = ERR_BAD_REQUEST;
-        return ERR_BAD_REQUEST;
-    }
+    if (pg->after && (!*pg->after || strlen(pg->after) >= RAND_ID_LEN))
+        return err_param(&r->err, "after", "is not a cursor from this list");
     return 0;
 }
 

@@ -57,4 +57,11 @@ int err_field_add(err_ctx *e, const char *field, const char *fmt, ...)
     return ERR_VALIDATION;
 }
 
+int err_param(err_ctx *e, const char *field, const char *message)
+{
+    err_set(e, ERR_BAD_REQUEST, "%s %s", field, message);
+    err_field_add(e, field, "%s", message);
+    return e->code = ERR_BAD_REQUEST;
+}
+
 void err_clear(err_ctx *e) { memset(e, 0, sizeof *e); }

@@ -77,6 +77,10 @@ int err_set(err_ctx *e, int code, const char *fmt, ...)
 int err_field_add(err_ctx *e, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A wrong query parameter: ERR_BAD_REQUEST (400) naming the field, with
+ * "field message" as the detail. Returns ERR_BAD_REQUEST. */
+int err_param(err_ctx *e, const char *field, const char *message);
+
 /* Clears a context for reuse. */
 void err_clear(err_ctx *e);
 

@@ -176,18 +176,11 @@ int campaign_list(db_conn *c, arena *a, const account_actor *actor, account_page
     campaign *out = arena_alloc(a, (size_t)(pg.limit + 1) * sizeof *out);
     if (!out)
         return nomem(e);
-    if (pg.after) {
-        bool found = false;
-        rc = db_query_row(c, "SELECT 1 FROM campaigns WHERE id = ? AND (? = 1 OR published = 1)",
-                          DB_ARGS(DB_TEXT(pg.after), DB_INT(all)), &st, &found, e);
-        db_done(st);
-        st = NULL;
-        if (!rc && !found) {
-            err_set(e, ERR_BAD_REQUEST, "after is not a cursor from this list");
-            err_field_add(e, "after", "is not a cursor from this list");
-            return e->code = ERR_BAD_REQUEST;
-        }
-    }
+    if (pg.after &&
+        !(rc = db_exists(c, "SELECT 1 FROM campaigns WHERE id = ? AND (? = 1 OR published = 1)",
+                         DB_ARGS(DB_TEXT(pg.after), DB_INT(all)), &row, e)) &&
+        !row)
+        return err_param(e, "after", "is not a cursor from this list");
     /* One row more than asked tells whether there is a next page. */
     if (!rc)
         rc = db_query(c,

@@ -211,16 +211,11 @@ int order_list(db_conn *c, arena *a, const account_actor *actor, const char *org
     order *out = arena_alloc(a, (size_t)(pg.limit + 1) * sizeof *out);
     if (!out || pg.limit < 1)
         return err_set(e, out ? ERR_BAD_REQUEST : ERR_NOMEM, "bad page");
-    if (pg.after) {
-        rc = db_query_row(c, "SELECT 1 FROM orders WHERE id = ?", DB_ARGS(DB_TEXT(pg.after)),
-                          &st, &row, e);
-        db_done(st);
-        if (!rc && !row) {
-            err_set(e, ERR_BAD_REQUEST, "after is not a cursor from this list");
-            err_field_add(e, "after", "is not a cursor from this list");
-            return e->code = ERR_BAD_REQUEST;
-        }
-    }
+    if (pg.after &&
+        !(rc = db_exists(c, "SELECT 1 FROM orders WHERE id = ?", DB_ARGS(DB_TEXT(pg.after)),
+                         &row, e)) &&
+        !row)
+        return err_param(e, "after", "is not a cursor from this list");
     if (!rc)
         rc = db_query(c,
                       "SELECT " ORDER_COLS " FROM orders"

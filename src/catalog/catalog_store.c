@@ -109,21 +109,6 @@ static int conflict(err_ctx *e, const char *what, const char *code)
 }
 
 /* A wrong query parameter: 400 naming it. */
-static int bad_param(err_ctx *e, const char *field, const char *message)
-{
-    err_set(e, ERR_BAD_REQUEST, "%s %s", field, message);
-    err_field_add(e, field, "%s", message);
-    return e->code = ERR_BAD_REQUEST;
-}
-
-static int exists(db_conn *c, const char *sql, const char *key, bool *found, err_ctx *e)
-{
-    db_stmt *st = NULL;
-    int rc = db_query_row(c, sql, DB_ARGS(DB_TEXT(key)), &st, found, e);
-    db_done(st);
-    return rc;
-}
-
 static int count_rows(db_conn *c, const char *sql, int64_t *n, err_ctx *e)
 {
     db_stmt *st = NULL;
@@ -333,16 +318,19 @@ static int product_list_check(db_conn *c, const catalog_product_filter *f, catal
     bool found = true;
     int rc = 0;
     if (pg.limit < 1 || pg.limit > CATALOG_PAGE_MAX)
-        return bad_param(e, "limit", "must be an integer from 1 to 100");
+        return err_param(e, "limit", "must be an integer from 1 to 100");
     if (f->category && text_index(catalog_categories, f->category) < 0)
-        return bad_param(e, "category", "is not a product category");
-    if (f->region && !(rc = exists(c, "SELECT 1 FROM regions WHERE code = ?", f->region, &found,
-                                   e)) && !found)
-        return bad_param(e, "region", "is not a known region");
-    if (!rc && pg.after &&
-        !(rc = exists(c, "SELECT 1 FROM products WHERE code = ?", pg.after, &found, e)) &&
+        return err_param(e, "category", "is not a product category");
+    if (f->region &&
+        !(rc = db_exists(c, "SELECT 1 FROM regions WHERE code = ?", DB_ARGS(DB_TEXT(f->region)),
+                         &found, e)) &&
         !found)
-        return bad_param(e, "after", "is not a cursor from this list");
+        return err_param(e, "region", "is not a known region");
+    if (!rc && pg.after &&
+        !(rc = db_exists(c, "SELECT 1 FROM products WHERE code = ?", DB_ARGS(DB_TEXT(pg.after)),
+                         &found, e)) &&
+        !found)
+        return err_param(e, "after", "is not a cursor from this list");
     return rc;
 }
 
@@ -397,8 +385,8 @@ static int check_price_regions(db_conn *c, const catalog_product_input *in, err_
 {
     for (size_t i = 0; i < in->nprices; i++) {
         bool found = false;
-        int rc = exists(c, "SELECT 1 FROM regions WHERE code = ?", in->prices[i].region, &found,
-                        e);
+        int rc = db_exists(c, "SELECT 1 FROM regions WHERE code = ?",
+                           DB_ARGS(DB_TEXT(in->prices[i].region)), &found, e);
         if (rc)
             return rc;
         if (!found) {
@@ -630,7 +618,7 @@ int catalog_pack_list(db_conn *c, arena *a, const char *industry, catalog_pack *
     *items = NULL;
     *n = 0;
     if (industry && !catalog_pack_industry_ok(industry))
-        return bad_param(e, "industry", "is not a pack industry");
+        return err_param(e, "industry", "is not a pack industry");
     if ((rc = db_begin_read(c, e)))
         goto out;
     rc = db_query(c,

@@ -340,6 +340,15 @@ int db_query_row(db_conn *c, const char *sql, const db_arg *args, int nargs, db_
     return rc;
 }
 
+int db_exists(db_conn *c, const char *sql, const db_arg *args, int nargs, bool *found,
+              err_ctx *e)
+{
+    db_stmt *st = NULL;
+    int rc = db_query_row(c, sql, args, nargs, &st, found, e);
+    db_done(st);
+    return rc;
+}
+
 int db_exec_script(db_conn *c, const char *sql, err_ctx *e)
 {
     return c->owner->drv->exec_script(c->handle, sql, e);

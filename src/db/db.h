@@ -111,6 +111,10 @@ int db_exec(db_conn *c, const char *sql, const db_arg *args, int nargs, int64_t 
 int db_query_row(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,
                  bool *found, err_ctx *e);
 
+/* Runs a query and only tells whether it returned a row. */
+int db_exists(db_conn *c, const char *sql, const db_arg *args, int nargs, bool *found,
+              err_ctx *e);
+
 /* Runs several ;-separated statements without parameters (migrations). */
 int db_exec_script(db_conn *c, const char *sql, err_ctx *e);
 
