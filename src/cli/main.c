@@ -18,6 +18,7 @@
 #include "base/rand.h"
 #include "cli/demo.h"
 #include "cli/options.h"
+#include "campaign/audit.h"
 #include "db/dump.h"
 #include "db/migrate.h"
 
@@ -72,6 +73,7 @@ static void usage(FILE *out)
           "  serve      run the HTTP server\n"
           "  demo       run the server on a demo database (var/demo.db), seeded on first start\n"
           "  migrate    create or upgrade a database and exit\n"
+          "  audit      check that budgets, limits, usage and orders agree (exit 1 if not)\n"
           "  export     write a whole database to stdout as JSON Lines\n"
           "  import     read such a dump from stdin into an empty database\n"
           "  user add   add a user; the password is read from the terminal or stdin\n\n"
@@ -200,6 +202,34 @@ static int cmd_dump(const char *cmd, int argc, char **argv)
     if (import)
         fprintf(stderr, "cocloud: imported %ld rows into %s\n", rows, url);
     return 0;
+}
+
+/* audit: the invariants, on either engine. */
+static int cmd_audit(int argc, char **argv)
+{
+    const char *url = "cocloud.db";
+    db *d = NULL;
+    err_ctx e = {0};
+    int failures = 0;
+    opt opts[] = {{"db", "COCLOUD_DB", OPT_STRING, &url, "URL",
+                   "SQLite file or postgres:// URL", 0, 0}};
+    if (wants_help(argc, argv)) {
+        puts("usage: cocloud audit [FLAGS]");
+        options_usage(opts, 1, stdout);
+        return 0;
+    }
+    if (options_parse(opts, 1, argc, argv, stderr))
+        return usage_error("audit", opts, 1);
+    db_config dbc = {.pool_size = 1};
+    logger lg = {stderr, LOG_WARN};
+    if (db_open(url, &dbc, &lg, &d, &e) || migrate_run(d, embed_migrations, NULL, &e) ||
+        audit_run(d, stdout, &failures, &e)) {
+        db_free(d);
+        return db_exit(&e);
+    }
+    db_free(d);
+    printf("%s\n", failures ? "audit: FAILED" : "audit: all checks passed");
+    return failures ? 1 : 0;
 }
 
 /* Reads a password: with echo off from a terminal (asked twice), or the
@@ -331,6 +361,8 @@ int main(int argc, char **argv)
         return cmd_serve("demo", argc - 2, argv + 2, true);
     if (!strcmp(cmd, "migrate"))
         return cmd_migrate(argc - 2, argv + 2);
+    if (!strcmp(cmd, "audit"))
+        return cmd_audit(argc - 2, argv + 2);
     if (!strcmp(cmd, "export") || !strcmp(cmd, "import"))
         return cmd_dump(cmd, argc - 2, argv + 2);
     if (!strcmp(cmd, "user") && argc >= 3 && !strcmp(argv[2], "add"))

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { startServer, freshDb, api, signupBody, signup, login, uniqueEmail, PASSWORD, assertProblem, addUserCli } from './lib/server.mjs';
+import { startServer, freshDb, api, signupBody, signup, login, uniqueEmail, PASSWORD, assertProblem, addUserCli, cli } from './lib/server.mjs';
 
 let a;
 let b;
@@ -110,4 +110,47 @@ test('a price change made through one instance reaches the other instance\'s quo
     effect: { kind: 'percent_off', value: 2500 },
   });
   await eventually((q) => q.totals?.final === 31500);
+});
+
+test('orders racing through both instances never overspend a budget; cocloud audit agrees', async () => {
+  const o = addUserCli(a.dbPath, { role: 'operator' });
+  const { token } = await login(a.url, o.email, o.password);
+  const post = async (path, body) => {
+    const r = await api(b.url, 'POST', path, { token, body });
+    assert.ok(r.status < 300, `${path}: ${r.status} ${r.text}`);
+    return r.json;
+  };
+  await post('/api/v1/regions', { code: 'ap-southeast-3', name: { zh: '亚太-新加坡', en: 'AP-Singapore' }, area: 'overseas' });
+  await post('/api/v1/products', {
+    code: 'cdn.traffic', name: { zh: 'CDN 流量', en: 'CDN traffic' }, category: 'cdn', unit: 'GB',
+    billing_modes: ['monthly'], prices: [{ region: 'ap-southeast-3', billing_mode: 'monthly', unit_price: 30 }],
+  });
+  const now = Date.now();
+  const c = await post('/api/v1/campaigns', {
+    name: { zh: '出海', en: 'Going global' }, starts_at: new Date(now - 60000).toISOString(),
+    ends_at: new Date(now + 86400000).toISOString(), published: true,
+  });
+  // 20 CNY off each order, 100 CNY budget: room for exactly five orders.
+  const p = await post(`/api/v1/campaigns/${c.id}/policies`, {
+    name: { zh: 'CDN 减20', en: 'CDN 20 off' }, lane: 0, conditions: { products: ['cdn.traffic'] },
+    effect: { kind: 'amount_off', value: 2000 }, limits: { budget: 10000 },
+  });
+  const buyers = await Promise.all(Array.from({ length: 12 }, (_, i) => signup(i % 2 ? a.url : b.url, { industry: 'media' })));
+  const cart = { region: 'ap-southeast-3', lines: [{ product: 'cdn.traffic', quantity: 1000, months: 1 }] };
+  let quotes;
+  for (let i = 0; i < 50; i++) { // until both engines know the policy
+    quotes = await Promise.all(buyers.map((u, k) => api(k % 2 ? a.url : b.url, 'POST', '/api/v1/quotes', { token: u.token, body: cart })));
+    if (quotes.every((q) => q.json?.lines?.[0]?.applied?.some((x) => x.policy === p.id))) break;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  for (const q of quotes) assert.equal(q.json.totals.discount, 2000, q.text);
+  const orders = await Promise.all(buyers.map((u, k) =>
+    api(k % 2 ? b.url : a.url, 'POST', '/api/v1/orders', { token: u.token, body: { quote_id: quotes[k].json.id } })));
+  assert.equal(orders.filter((r) => r.status === 201).length, 5, orders.map((r) => `${r.status} ${r.text}`).join('\n'));
+  assert.ok(orders.every((r) => r.status === 201 || r.status === 409));
+  const usage = (await api(a.url, 'GET', `/api/v1/policies/${p.id}`, { token })).json.usage;
+  assert.deepEqual(usage, { uses: 5, discount: 10000 });
+  const audit = cli(['audit', '--db', a.dbPath]);
+  assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+  assert.match(audit.stdout, /all checks passed/);
 });
