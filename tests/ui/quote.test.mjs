@@ -164,6 +164,11 @@ test('an enterprise builds a quote with the campaign discount and the totals', a
     assert.equal(await textOf(page, tid('total-final')), '¥12,698.20');
     await page.screenshot({ path: '/tmp/ui-quote.png', fullPage: true });
 
+    // The quote is ordered at its prices.
+    await page.click(tid('order-submit'));
+    await page.waitForSelector(tid('order-placed'));
+    assert.match(await textOf(page, tid('order-placed')), /^Order ord_[0-9a-z]{26} placed: ¥12,698\.20\.$/);
+
     // The draft and the quote survive a language switch; the labels are Chinese.
     await page.selectOption(tid('lang-switch'), 'zh-CN');
     await waitText(page, tid('page-title'), '报价');

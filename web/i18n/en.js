@@ -304,6 +304,9 @@ export default {
     totalDiscount: 'Discount',
     totalFinal: 'Total',
     rejected: 'Offers that did not apply',
+    order: 'Place order',
+    orderHint: 'Orders this quote at these prices, if every offer still has room.',
+    ordered: 'Order {id} placed: {total}.',
   },
   campaigns: {
     title: 'Campaigns',

@@ -315,6 +315,9 @@ export default {
     totalDiscount: '优惠',
     totalFinal: '应付合计',
     rejected: '未生效的优惠',
+    order: '下单',
+    orderHint: '按此报价下单；若某项优惠已用完，将提示重新报价。',
+    ordered: '订单 {id} 已提交：{total}。',
   },
   campaigns: {
     title: '专属活动',

@@ -3,6 +3,8 @@
 // their amounts, the final price, the totals and the policies rejected (with
 // the reason). Policy names come from GET /offers. The draft and the last
 // quote are kept while the user stays signed in (e.g. across a language switch).
+// A quote can then be ordered (POST /orders); the order holds its prices only
+// while every offer it used still has room, else the server says why.
 import { h, replace } from '../lib/dom.js';
 import { t, tEnum, fmtDate } from '../lib/i18n.js';
 import { get, post } from '../lib/api.js';
@@ -133,7 +135,30 @@ function result(cat, q, names) {
           r.line != null ? `${t('quote.lineN', { n: r.line + 1 })}: ` : '',
           reasonText(r)))))
       : null,
+    orderForm(q),
   ], { testid: 'quote-result' });
+}
+
+// "Place order" for a quote; the answer (or the reason it was refused)
+// replaces the button.
+function orderForm(q) {
+  if (state.order && state.order.quote_id === q.id) return ordered(state.order);
+  const slot = h('div', { 'aria-live': 'polite' });
+  const form = h('form', { class: 'form', testid: 'order-form' },
+    formAlert(),
+    h('div', { class: 'form-actions' }, submitButton(t('quote.order'), 'order-submit'),
+      h('span', { class: 'muted small' }, t('quote.orderHint'))));
+  onSubmit(form, async () => {
+    state.order = await post('/orders', { quote_id: q.id });
+    replace(slot, ordered(state.order));
+  });
+  slot.append(form);
+  return slot;
+}
+
+function ordered(o) {
+  return h('p', { class: 'alert alert-ok', role: 'status', testid: 'order-placed' },
+    t('quote.ordered', { id: o.id, total: money(o.total, o.currency) }));
 }
 
 function view(cat, names) {
@@ -165,6 +190,7 @@ function view(cat, names) {
     state.lines = editor.values();
     const q = await post('/quotes', body(state.region, state.order_type, state.lines));
     state.quote = q;
+    state.order = null;
     replace(resultSlot, result(cat, q, names));
     resultSlot.querySelector('[data-testid="quote-result"]')?.scrollIntoView({ block: 'nearest' });
   });
