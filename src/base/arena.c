@@ -54,6 +54,14 @@ void arena_free(arena *a)
 
 void *arena_alloc(arena *a, size_t n)
 {
+    void *p = arena_alloc_raw(a, n);
+    if (p)
+        memset(p, 0, n ? n : 1);
+    return p;
+}
+
+void *arena_alloc_raw(arena *a, size_t n)
+{
     if (n == 0)
         n = 1;
     if (n > SIZE_MAX - ARENA_ALIGN)
@@ -82,7 +90,6 @@ void *arena_alloc(arena *a, size_t n)
     void *p = c->data + c->used;
     c->used += n;
     a->total += n;
-    memset(p, 0, n);
     return p;
 }
 

@@ -25,6 +25,9 @@ void arena_free(arena *a);
 /* Zeroed, 16-byte aligned memory valid until arena_free; NULL past the limit. */
 void *arena_alloc(arena *a, size_t n);
 
+/* The same without the zeroing, for scratch the caller fills before reading. */
+void *arena_alloc_raw(arena *a, size_t n);
+
 /* Copies of strings; NULL in gives NULL out, NULL on exhaustion too. */
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);

@@ -79,6 +79,8 @@ int qe_policy_find(const qe_snapshot *s, const char *id)
 /* a * b / c rounded half up, for non-negative a, b and positive c. */
 static int64_t muldiv(int64_t a, int64_t b, int64_t c)
 {
+    if (a < (INT64_C(1) << 40) && b < (INT64_C(1) << 20)) /* the usual case: no 128-bit division */
+        return (a * b * 2 + c) / (2 * c);
     __int128 p = (__int128)a * b;
     return (int64_t)((p * 2 + c) / (2 * (__int128)c));
 }
@@ -172,8 +174,8 @@ typedef struct work {
     int64_t cart_list;
     signed char *verdict;    /* per policy: -2 unknown, -1 may apply, else a reason */
     unsigned char *reported; /* per policy: already in the rejected list */
-    int nspent;
-    spent_entry spent[512];  /* at most one policy per lane per line */
+    int nspent, capspent;
+    spent_entry *spent;      /* at most one policy per lane per line */
     qe_rejection *rej;
     int nrej, caprej;
 } work;
@@ -184,7 +186,7 @@ static int reject(work *w, int policy, int line, qe_reason why)
         return 0;
     if (w->nrej == w->caprej) {
         int cap = w->caprej ? w->caprej * 2 : 64;
-        qe_rejection *n = arena_alloc(w->a, (size_t)cap * sizeof *n);
+        qe_rejection *n = arena_alloc_raw(w->a, (size_t)cap * sizeof *n);
         if (!n)
             return ERR_NOMEM;
         if (w->nrej)
@@ -212,7 +214,7 @@ static void spend(work *w, int policy, int64_t amount)
             w->spent[i].amount += amount;
             return;
         }
-    if (w->nspent < (int)(sizeof w->spent / sizeof *w->spent))
+    if (w->nspent < w->capspent)
         w->spent[w->nspent++] = (spent_entry){policy, amount};
 }
 
@@ -301,22 +303,20 @@ static int merge3(const int *a, int na, const int *b, int nb, const int *c, int 
     return n;
 }
 
-static int candidates(const qe_snapshot *s, const qe_line_in *in, int *out)
+/* The candidates of a line, merged when the index was built. */
+static const int *candidates(const qe_snapshot *s, const qe_line_in *in, int *n)
 {
     if (in->product >= 0) {
-        int cat = s->products[in->product].category;
-        bool has_cat = cat >= 0 && cat < QE_NCATEGORIES;
-        return merge3(s->by_product[in->product], s->by_product_n[in->product],
-                      has_cat ? s->by_category[cat] : NULL, has_cat ? s->by_category_n[cat] : 0,
-                      s->open, s->nopen, out);
+        *n = s->line_product_n[in->product];
+        return s->line_product[in->product];
     }
-    return merge3(s->by_pack[in->pack], s->by_pack_n[in->pack], NULL, 0, s->open, s->nopen, out);
+    *n = s->line_pack_n[in->pack];
+    return s->line_pack[in->pack];
 }
 
-/* Applies the pack's own price, then the lanes, to one line. cand and dis
- * are scratch arrays of npolicies entries. */
-static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, int *cand,
-                      int64_t *dis)
+/* Applies the pack's own price, then the lanes, to one line. dis is a
+ * scratch array of s->max_line entries. */
+static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, int64_t *dis)
 {
     const qe_snapshot *s = w->s;
     int64_t left = out->list;
@@ -327,7 +327,8 @@ static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, i
         out->pack_discount = d < 0 ? 0 : d > left ? left : d;
         left -= out->pack_discount;
     }
-    int n = candidates(s, in, cand), k = 0;
+    int n, k = 0;
+    const int *cand = candidates(s, in, &n);
     while (k < n) {
         int lane = s->policies[cand[k]].lane, best = -1, first = k;
         int64_t best_d = 0;
@@ -342,7 +343,7 @@ static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, i
             if (r < 0 && (r = line_reason(s, p, in, out->list)) >= 0)
                 line = li;
             if (r >= 0) {
-                if (reject(w, pi, line, (qe_reason)r))
+                if (!w->reported[pi] && reject(w, pi, line, (qe_reason)r))
                     return ERR_NOMEM;
                 continue;
             }
@@ -366,7 +367,8 @@ static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, i
         if (best < 0)
             continue;
         for (int m = first; m < k; m++)
-            if (cand[m] != best && dis[m] > 0 && reject(w, cand[m], li, QR_OUTDONE))
+            if (cand[m] != best && dis[m] > 0 && !w->reported[cand[m]] &&
+                reject(w, cand[m], li, QR_OUTDONE))
                 return ERR_NOMEM;
         out->applied[out->napplied++] = (qe_applied){best, best_d};
         spend(w, best, best_d);
@@ -384,11 +386,12 @@ int quote_price(const qe_snapshot *s, const qe_org *org, const qe_cart *cart, ar
     out->nlines = cart->nlines;
     out->lines = arena_alloc(a, (size_t)(cart->nlines ? cart->nlines : 1) * sizeof *out->lines);
     size_t np = (size_t)(s->npolicies ? s->npolicies : 1);
-    w.verdict = arena_alloc(a, np);
+    w.verdict = arena_alloc_raw(a, np);
     w.reported = arena_alloc(a, np); /* zeroed */
-    int *cand = arena_alloc(a, np * sizeof *cand);
-    int64_t *dis = arena_alloc(a, np * sizeof *dis);
-    if (!out->lines || !w.verdict || !w.reported || !cand || !dis)
+    int64_t *dis = arena_alloc_raw(a, (size_t)(s->max_line + 1) * sizeof *dis);
+    w.capspent = cart->nlines * 10; /* lanes 0..9 */
+    w.spent = arena_alloc_raw(a, (size_t)(w.capspent + 1) * sizeof *w.spent);
+    if (!out->lines || !w.verdict || !w.reported || !dis || !w.spent)
         return err_set(e, ERR_NOMEM, "out of memory");
     memset(w.verdict, -2, np);
     for (int i = 0; i < cart->nlines; i++)
@@ -398,7 +401,7 @@ int quote_price(const qe_snapshot *s, const qe_org *org, const qe_cart *cart, ar
     for (int i = 0; i < cart->nlines; i++)
         w.cart_list += out->lines[i].list;
     for (int i = 0; i < cart->nlines; i++) {
-        if (price_line(&w, i, &cart->lines[i], &out->lines[i], cand, dis))
+        if (price_line(&w, i, &cart->lines[i], &out->lines[i], dis))
             return err_set(e, ERR_NOMEM, "out of memory");
         out->list += out->lines[i].list;
         out->final += out->lines[i].final;
@@ -406,6 +409,40 @@ int quote_price(const qe_snapshot *s, const qe_org *org, const qe_cart *cart, ar
     out->discount = out->list - out->final;
     out->rejected = w.rej;
     out->nrejected = w.nrej;
+    return 0;
+}
+
+/* The per-product and per-pack candidate lists: each line's lists merged. */
+static int merge_lines(qe_snapshot *s, arena *a, err_ctx *e)
+{
+    s->line_product = arena_alloc(a, (size_t)(s->nproducts + 1) * sizeof *s->line_product);
+    s->line_product_n = arena_alloc(a, (size_t)(s->nproducts + 1) * sizeof *s->line_product_n);
+    s->line_pack = arena_alloc(a, (size_t)(s->npacks + 1) * sizeof *s->line_pack);
+    s->line_pack_n = arena_alloc(a, (size_t)(s->npacks + 1) * sizeof *s->line_pack_n);
+    if (!s->line_product || !s->line_product_n || !s->line_pack || !s->line_pack_n)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (int p = 0; p < s->nproducts; p++) {
+        int cat = s->products[p].category;
+        bool has = cat >= 0 && cat < QE_NCATEGORIES;
+        int nc = has ? s->by_category_n[cat] : 0;
+        int *v = arena_alloc(a, (size_t)(s->by_product_n[p] + nc + s->nopen + 1) * sizeof *v);
+        if (!v)
+            return err_set(e, ERR_NOMEM, "out of memory");
+        s->line_product[p] = v;
+        s->line_product_n[p] = merge3(s->by_product[p], s->by_product_n[p],
+                                      has ? s->by_category[cat] : NULL, nc, s->open, s->nopen, v);
+        if (s->line_product_n[p] > s->max_line)
+            s->max_line = s->line_product_n[p];
+    }
+    for (int k = 0; k < s->npacks; k++) {
+        int *v = arena_alloc(a, (size_t)(s->by_pack_n[k] + s->nopen + 1) * sizeof *v);
+        if (!v)
+            return err_set(e, ERR_NOMEM, "out of memory");
+        s->line_pack[k] = v;
+        s->line_pack_n[k] = merge3(s->by_pack[k], s->by_pack_n[k], NULL, 0, s->open, s->nopen, v);
+        if (s->line_pack_n[k] > s->max_line)
+            s->max_line = s->line_pack_n[k];
+    }
     return 0;
 }
 
@@ -483,5 +520,5 @@ int quote_index_build(qe_snapshot *s, const qe_scope *scopes, arena *a, err_ctx 
             p->any_item = !p->categories;
         }
     }
-    return 0;
+    return merge_lines(s, a, e);
 }

@@ -121,6 +121,11 @@ struct qe_snapshot {
     int **by_pack, *by_pack_n;       /* policies that list the pack */
     int *by_category[QE_NCATEGORIES], by_category_n[QE_NCATEGORIES]; /* categories only */
     int *open, nopen;                /* no product, pack or category restriction */
+    /* The same merged once per product and per pack, so that pricing a
+     * line walks one list. */
+    int **line_product, *line_product_n;
+    int **line_pack, *line_pack_n;
+    int max_line; /* the longest of those lists */
 };
 typedef struct qe_snapshot qe_snapshot;
 
