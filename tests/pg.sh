@@ -4,25 +4,36 @@
 #                           (no TCP), print the base URL; databases are
 #                           created with `tests/pg.sh createdb DIR NAME`
 #   tests/pg.sh createdb DIR NAME
+#   tests/pg.sh halt DIR    stop the server, keep its data (an outage)
+#   tests/pg.sh resume DIR  start it again after halt
 #   tests/pg.sh stop DIR    stop it and remove DIR
 # As root, the server runs as the postgres user (initdb refuses root).
 set -eu
-cmd=${1:?usage: pg.sh start|createdb|stop DIR [NAME]}
-dir=${2:?usage: pg.sh start|createdb|stop DIR [NAME]}
+cmd=${1:?usage: pg.sh start|createdb|halt|resume|stop DIR [NAME]}
+dir=${2:?usage: pg.sh start|createdb|halt|resume|stop DIR [NAME]}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bin" ] || { echo "pg.sh: PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
+run_server() {
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c max_connections=200" \
+    start >/dev/null
+}
 case "$cmd" in
   start)
     mkdir -p "$dir"
-    [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; fi
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c max_connections=200" \
-      start >/dev/null
+    run_server
     echo "postgresql://postgres@/?host=$dir"
+    ;;
+  halt)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+  resume)
+    run_server
     ;;
   createdb)
     name=${3:?usage: pg.sh createdb DIR NAME}
