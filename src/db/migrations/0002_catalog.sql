@@ -122,6 +122,7 @@ CREATE TABLE policy_usage (
     updated_at  BIGINT NOT NULL,
     PRIMARY KEY (policy_id, org_id)
 );
+CREATE INDEX policy_usage_org ON policy_usage (org_id);  -- an org's usage, read per quote
 
 -- Policy totals, split over slots so that concurrent orders on a hot
 -- policy do not all wait on one row; the total is the sum of the slots.
