@@ -11,6 +11,7 @@
 #include "api/handlers.h"
 #include "api/http.h"
 #include "base/clock.h"
+#include "base/jw.h"
 #include "base/text.h"
 #include "campaign/engine.h"
 #include "campaign/quote.h"
@@ -252,56 +253,132 @@ static void decode_line(req *r, const qe_snapshot *s, const json_t *j, int i, co
 #undef FIELD
 }
 
-static json_t *quote_json(const qe_snapshot *s, const qe_cart *cart, const qe_quote *q,
-                          const char *id, const char *org_id, int64_t expires)
+static void jw_time(jw *w, const char *key, int64_t ms)
 {
-    json_t *lines = json_array(), *rejected = json_array();
+    char buf[CLOCK_RFC3339_LEN];
+    clock_format(ms, buf);
+    jw_key(w, key);
+    jw_string(w, buf);
+}
+
+static void jw_text(jw *w, const char *key, qe_text t)
+{
+    jw_key(w, key);
+    jw_object(w);
+    jw_key(w, "zh");
+    jw_string(w, t.zh);
+    jw_key(w, "en");
+    jw_string(w, t.en);
+    jw_end(w);
+}
+
+static void jw_keyed_int(jw *w, const char *key, int64_t v)
+{
+    jw_key(w, key);
+    jw_int(w, v);
+}
+
+static void jw_keyed_string(jw *w, const char *key, const char *v)
+{
+    jw_key(w, key);
+    jw_string(w, v);
+}
+
+static void applied_json(jw *w, const qe_snapshot *s, const qe_line_in *in, const qe_line_out *o)
+{
+    jw_key(w, "applied");
+    jw_array(w);
+    if (in->pack >= 0 && o->pack_discount > 0) {
+        jw_object(w);
+        jw_keyed_string(w, "policy", NULL);
+        jw_keyed_string(w, "campaign", NULL);
+        jw_keyed_string(w, "source", "pack");
+        jw_keyed_string(w, "effect", s->packs[in->pack].price >= 0 ? "pack_price" : "percent_off");
+        jw_keyed_int(w, "amount", o->pack_discount);
+        jw_end(w);
+    }
+    for (int k = 0; k < o->napplied; k++) {
+        const qe_policy *p = &s->policies[o->applied[k].policy];
+        jw_object(w);
+        jw_keyed_string(w, "policy", p->id);
+        jw_keyed_string(w, "campaign", s->campaigns[p->campaign].id);
+        jw_keyed_string(w, "source", "policy");
+        jw_text(w, "name", p->name);
+        jw_keyed_int(w, "lane", p->lane);
+        jw_keyed_string(w, "effect", qe_effects[p->effect]);
+        jw_keyed_int(w, "amount", o->applied[k].amount);
+        jw_end(w);
+    }
+    jw_end(w);
+}
+
+/* The answer, written straight to text: a quote can list hundreds of
+ * rejections, and this is the hot path of a campaign's opening. */
+static const char *quote_text(arena *a, const qe_snapshot *s, const qe_cart *cart,
+                              const qe_quote *q, const char *id, const char *org_id,
+                              int64_t expires, size_t *len)
+{
+    jw w;
+    jw_init(&w, a, 4096 + (size_t)q->nlines * 512 + (size_t)q->nrejected * 128);
+    jw_object(&w);
+    jw_keyed_string(&w, "id", id);
+    jw_keyed_string(&w, "org_id", org_id);
+    jw_time(&w, "at", cart->at);
+    jw_time(&w, "expires_at", expires);
+    jw_keyed_string(&w, "currency", "CNY");
+    jw_key(&w, "lines");
+    jw_array(&w);
     for (int i = 0; i < q->nlines; i++) {
         const qe_line_in *in = &cart->lines[i];
         const qe_line_out *o = &q->lines[i];
-        json_t *applied = json_array();
-        if (in->pack >= 0 && o->pack_discount > 0)
-            json_array_append_new(applied,
-                                  json_pack("{s:n, s:n, s:s, s:s, s:I}", "policy", "campaign",
-                                            "source", "pack", "effect",
-                                            s->packs[in->pack].price >= 0 ? "pack_price"
-                                                                          : "percent_off",
-                                            "amount", (json_int_t)o->pack_discount));
-        for (int k = 0; k < o->napplied; k++) {
-            const qe_policy *p = &s->policies[o->applied[k].policy];
-            json_array_append_new(
-                applied, json_pack("{s:s, s:s, s:s, s:o, s:i, s:s, s:I}", "policy", p->id,
-                                   "campaign", s->campaigns[p->campaign].id, "source", "policy",
-                                   "name", text_json(p->name), "lane", p->lane, "effect",
-                                   qe_effects[p->effect], "amount",
-                                   (json_int_t)o->applied[k].amount));
-        }
-        json_t *line = json_pack(
-            "{s:i, s:s?, s:s?, s:s, s:s?, s:I, s:o, s:o, s:I, s:o, s:I}", "index", i, "product",
-            in->product >= 0 ? s->products[in->product].code : NULL, "pack",
-            in->pack >= 0 ? s->packs[in->pack].id : NULL, "region", s->regions[in->region].code,
-            "billing_mode", in->pack >= 0 ? NULL : qe_modes[in->mode], "quantity",
-            (json_int_t)in->quantity, "months",
-            in->product >= 0 && in->mode != QE_ON_DEMAND ? json_integer(in->months) : json_null(),
-            "hours", in->product >= 0 && in->mode == QE_ON_DEMAND ? json_integer(in->hours)
-                                                                  : json_null(),
-            "list_price", (json_int_t)o->list, "applied", applied, "final_price",
-            (json_int_t)o->final);
-        json_array_append_new(lines, line);
+        bool product = in->product >= 0;
+        jw_object(&w);
+        jw_keyed_int(&w, "index", i);
+        jw_keyed_string(&w, "product", product ? s->products[in->product].code : NULL);
+        jw_keyed_string(&w, "pack", product ? NULL : s->packs[in->pack].id);
+        jw_keyed_string(&w, "region", s->regions[in->region].code);
+        jw_keyed_string(&w, "billing_mode", product ? qe_modes[in->mode] : NULL);
+        jw_keyed_int(&w, "quantity", in->quantity);
+        jw_key(&w, "months");
+        if (product && in->mode != QE_ON_DEMAND)
+            jw_int(&w, in->months);
+        else
+            jw_null(&w);
+        jw_key(&w, "hours");
+        if (product && in->mode == QE_ON_DEMAND)
+            jw_int(&w, in->hours);
+        else
+            jw_null(&w);
+        jw_keyed_int(&w, "list_price", o->list);
+        applied_json(&w, s, in, o);
+        jw_keyed_int(&w, "final_price", o->final);
+        jw_end(&w);
     }
+    jw_end(&w);
+    jw_key(&w, "totals");
+    jw_object(&w);
+    jw_keyed_int(&w, "list", q->list);
+    jw_keyed_int(&w, "discount", q->discount);
+    jw_keyed_int(&w, "final", q->final);
+    jw_end(&w);
+    jw_key(&w, "rejected");
+    jw_array(&w);
     for (int i = 0; i < q->nrejected; i++) {
         const qe_rejection *x = &q->rejected[i];
-        json_array_append_new(
-            rejected, json_pack("{s:s, s:o, s:s, s:s}", "policy", s->policies[x->policy].id,
-                                "line", x->line < 0 ? json_null() : json_integer(x->line),
-                                "reason", qe_reason_codes[x->reason], "message",
-                                qe_reason_messages[x->reason]));
+        jw_object(&w);
+        jw_keyed_string(&w, "policy", s->policies[x->policy].id);
+        jw_key(&w, "line");
+        if (x->line < 0)
+            jw_null(&w);
+        else
+            jw_int(&w, x->line);
+        jw_keyed_string(&w, "reason", qe_reason_codes[x->reason]);
+        jw_keyed_string(&w, "message", qe_reason_messages[x->reason]);
+        jw_end(&w);
     }
-    return json_pack("{s:s, s:s, s:o, s:o, s:s, s:o, s:{s:I, s:I, s:I}, s:o}", "id", id,
-                     "org_id", org_id, "at", time_json(cart->at), "expires_at",
-                     time_json(expires), "currency", "CNY", "lines", lines, "totals", "list",
-                     (json_int_t)q->list, "discount", (json_int_t)q->discount, "final",
-                     (json_int_t)q->final, "rejected", rejected);
+    jw_end(&w);
+    jw_end(&w);
+    return jw_done(&w, len);
 }
 
 int h_quote_create(req *r)
@@ -356,25 +433,18 @@ int h_quote_create(req *r)
     char id[RAND_ID_LEN];
     rand_id("quo", id);
     int64_t expires = now + (int64_t)r->app->cfg.quote_ttl_s * 1000;
-    json_t *body = quote_json(s, &cart, &out, id, org.id, expires);
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
+    size_t len = 0;
+    const char *text = quote_text(r->a, s, &cart, &out, id, org.id, expires, &len);
     if (!text)
         return err_set(e, ERR_NOMEM, "out of memory");
-    /* Serialised once: the same text is stored and sent. */
+    /* Written once: the same text is stored and sent. */
     quote_row row = {id, org.id, "CNY", text, cart.at, expires, out.final, now};
-    rc = req_db(r, &c);
-    if (!rc)
-        rc = quote_save(c, &row, e);
-    if (rc) {
-        free(text);
+    if ((rc = req_db(r, &c)) || (rc = quote_save(c, &row, e)))
         return rc;
-    }
     req_header(r, "Location", arena_printf(r->a, "/api/v1/quotes/%s", id));
     r->status = 201;
-    r->text = text;
-    r->text_len = strlen(text);
-    r->text_owned = true; /* MHD frees it after sending */
+    r->text = text; /* lives in the request's arena until the answer is sent */
+    r->text_len = len;
     r->content_type = "application/json";
     return 0;
 }

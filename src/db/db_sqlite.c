@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "db/driver.h"
 
@@ -50,10 +51,20 @@ static int sq_connect(const char *url, const db_config *cfg, void **out, err_ctx
     sqlite3_extended_result_codes(h, 1);
     sqlite3_busy_timeout(h, cfg->busy_timeout_ms > 0 ? cfg->busy_timeout_ms : 5000);
     /* WAL with NORMAL sync: a commit survives a crash of the process; money
-     * commits ask for a full sync of their own (design section 3). */
-    int rc = sq_exec_script(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                               "PRAGMA foreign_keys=ON;",
-                            e);
+     * commits ask for a full sync of their own (design section 3). Switching
+     * a new file to WAL needs a moment alone with it: when another process
+     * opens the same new file at the same moment, SQLite says "locked" at
+     * once rather than waiting, so wait here, up to the busy timeout. */
+    int rc, waited = 0, limit = cfg->busy_timeout_ms > 0 ? cfg->busy_timeout_ms : 5000;
+    while ((rc = sq_exec_script(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                                   "PRAGMA foreign_keys=ON;",
+                                e)) == ERR_UNAVAILABLE &&
+           waited < limit) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+        waited += 10;
+        err_clear(e);
+    }
     if (rc) {
         err_set(e, rc, "cannot use database %s: %s", url, sqlite3_errmsg(h));
         sqlite3_close(h);

@@ -16,10 +16,16 @@ before(async () => {
   const fresh = freshDb();
   dir = fresh.dir;
   const args = ['--login-max-failures', '3', '--engine-poll', '100'];
-  [a, b] = await Promise.all([
+  const started = await Promise.allSettled([
     startServer({ db: fresh.db, dir, args }),
     startServer({ db: fresh.db, dir, args }),
   ]);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) { // stop the one that did start, or it keeps the test process alive
+    await Promise.allSettled(started.filter((s) => s.status === 'fulfilled').map((s) => s.value.close()));
+    throw failed.reason;
+  }
+  [a, b] = started.map((s) => s.value);
 });
 
 after(async () => {

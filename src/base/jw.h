@@ -1,0 +1,46 @@
+/*
+ * jw.h: a streaming JSON writer into an arena buffer, for large answers on
+ * hot paths (a quote lists every line, offer and rejection). jansson builds
+ * a tree of objects first; writing straight to text is several times
+ * cheaper and allocates nothing but the growing buffer.
+ *
+ * Commas and colons are placed by the writer: call jw_key before each value
+ * inside an object. Strings are escaped as RFC 8259 requires; UTF-8 passes
+ * through. An allocation failure is sticky: jw_done then returns NULL.
+ */
+#ifndef COCLOUD_JW_H
+#define COCLOUD_JW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/arena.h"
+
+#define JW_MAX_DEPTH 32
+
+typedef struct jw {
+    arena *a;
+    char *buf;
+    size_t len, cap;
+    bool failed;
+    int depth;
+    bool first[JW_MAX_DEPTH]; /* nothing written yet at this depth */
+    char close[JW_MAX_DEPTH]; /* the bracket that ends this depth */
+    bool after_key;
+} jw;
+
+void jw_init(jw *w, arena *a, size_t cap);
+void jw_object(jw *w);
+void jw_array(jw *w);
+void jw_end(jw *w); /* closes the innermost object or array */
+void jw_key(jw *w, const char *key);
+void jw_string(jw *w, const char *s); /* NULL writes null */
+void jw_int(jw *w, int64_t v);
+void jw_bool(jw *w, bool v);
+void jw_null(jw *w);
+
+/* The text (NUL-terminated, in the arena) and its length; NULL on failure. */
+const char *jw_done(jw *w, size_t *len);
+
+#endif

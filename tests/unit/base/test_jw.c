@@ -1,0 +1,77 @@
+/*
+ * test_jw.c: the streaming JSON writer gives the text jansson would parse
+ * back to the same value, with escapes and nesting right.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "base/jw.h"
+
+Test(jw, nested_values_with_commas_and_escapes)
+{
+    arena *a = arena_new(1 << 20);
+    jw w;
+    jw_init(&w, a, 8); /* small, so the buffer has to grow */
+    jw_object(&w);
+    jw_key(&w, "id");
+    jw_string(&w, "quo_1");
+    jw_key(&w, "n");
+    jw_int(&w, -9007199254740993LL);
+    jw_key(&w, "list");
+    jw_array(&w);
+    jw_int(&w, 1);
+    jw_object(&w);
+    jw_key(&w, "q\"k");
+    jw_string(&w, "a\\b\n\x01 中文");
+    jw_end(&w);
+    jw_null(&w);
+    jw_bool(&w, true);
+    jw_array(&w);
+    jw_end(&w);
+    jw_end(&w);
+    jw_key(&w, "none");
+    jw_string(&w, NULL);
+    jw_end(&w);
+    size_t len = 0;
+    const char *text = jw_done(&w, &len);
+    cr_assert_not_null(text);
+    cr_assert_eq(strlen(text), len);
+    cr_assert_str_eq(text, "{\"id\":\"quo_1\",\"n\":-9007199254740993,\"list\":[1,{\"q\\\"k\":"
+                           "\"a\\\\b\\n\\u0001 中文\"},null,true,[]],\"none\":null}");
+    json_error_t je;
+    json_t *j = json_loads(text, 0, &je);
+    cr_assert_not_null(j, "%s", je.text);
+    cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "list"),
+                                                                      1),
+                                                       "q\"k")),
+                     "a\\b\n\x01 中文");
+    json_decref(j);
+    arena_free(a);
+}
+
+Test(jw, unbalanced_nesting_gives_no_text)
+{
+    arena *a = arena_new(1 << 20);
+    jw w;
+    jw_init(&w, a, 64);
+    jw_object(&w);
+    cr_assert_null(jw_done(&w, NULL), "an object left open");
+    jw_init(&w, a, 64);
+    jw_end(&w);
+    cr_assert_null(jw_done(&w, NULL), "an end without an open");
+    arena_free(a);
+}
+
+Test(jw, an_arena_that_runs_out_gives_no_text)
+{
+    arena *a = arena_new(256);
+    jw w;
+    jw_init(&w, a, 64);
+    jw_array(&w);
+    for (int i = 0; i < 100; i++)
+        jw_string(&w, "a long enough string to outgrow the arena");
+    jw_end(&w);
+    cr_assert_null(jw_done(&w, NULL));
+    arena_free(a);
+}
