@@ -313,10 +313,12 @@ static void applied_json(jw *w, const qe_snapshot *s, const qe_line_in *in, cons
 }
 
 /* The answer, written straight to text: a quote can list hundreds of
- * rejections, and this is the hot path of a campaign's opening. */
+ * rejections, and this is the hot path of a campaign's opening. *stored
+ * gets the same quote without the rejections: what is kept (and what GET
+ * and orders read) is the price promise, not the explanation. */
 static const char *quote_text(arena *a, const qe_snapshot *s, const qe_cart *cart,
                               const qe_quote *q, const char *id, const char *org_id,
-                              int64_t expires, size_t *len)
+                              int64_t expires, size_t *len, const char **stored)
 {
     jw w;
     jw_init(&w, a, 4096 + (size_t)q->nlines * 512 + (size_t)q->nrejected * 128);
@@ -361,6 +363,13 @@ static const char *quote_text(arena *a, const qe_snapshot *s, const qe_cart *car
     jw_keyed_int(&w, "discount", q->discount);
     jw_keyed_int(&w, "final", q->final);
     jw_end(&w);
+    size_t cut = w.len;
+    char *kept = w.failed ? NULL : arena_alloc_raw(a, cut + 2);
+    if (kept) {
+        memcpy(kept, w.buf, cut);
+        memcpy(kept + cut, "}", 2);
+    }
+    *stored = kept;
     jw_key(&w, "rejected");
     jw_array(&w);
     for (int i = 0; i < q->nrejected; i++) {
@@ -434,11 +443,11 @@ int h_quote_create(req *r)
     rand_id("quo", id);
     int64_t expires = now + (int64_t)r->app->cfg.quote_ttl_s * 1000;
     size_t len = 0;
-    const char *text = quote_text(r->a, s, &cart, &out, id, org.id, expires, &len);
-    if (!text)
+    const char *stored = NULL;
+    const char *text = quote_text(r->a, s, &cart, &out, id, org.id, expires, &len, &stored);
+    if (!text || !stored)
         return err_set(e, ERR_NOMEM, "out of memory");
-    /* Written once: the same text is stored and sent. */
-    quote_row row = {id, org.id, "CNY", text, cart.at, expires, out.final, now};
+    quote_row row = {id, org.id, "CNY", stored, cart.at, expires, out.final, now};
     if ((rc = req_db(r, &c)) || (rc = quote_save(c, &row, e)))
         return rc;
     req_header(r, "Location", arena_printf(r->a, "/api/v1/quotes/%s", id));

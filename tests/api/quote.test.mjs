@@ -164,7 +164,9 @@ test('a quote is read back by its org and operators, and is 404 for another org'
   const q = (await quote(mall, { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 2, months: 1 }] })).json;
   const mine = await api(srv.url, 'GET', `/api/v1/quotes/${q.id}`, { token: mall.token });
   assert.equal(mine.status, 200);
-  assert.deepEqual(mine.json, q);
+  const { rejected, ...promise } = q; // the rejections explain the answer; the promise is kept
+  assert.ok(Array.isArray(rejected));
+  assert.deepEqual(mine.json, promise);
   assert.equal((await api(srv.url, 'GET', `/api/v1/quotes/${q.id}`, { token: op.token })).status, 200);
   assertProblem(await api(srv.url, 'GET', `/api/v1/quotes/${q.id}`, { token: games.token }), 404, 'not-found');
   assertProblem(await api(srv.url, 'GET', '/api/v1/quotes/quo_nope', { token: mall.token }), 404, 'not-found');
