@@ -83,3 +83,32 @@ long long tmp_db_count(db *d, const char *sql)
     db_release(c);
     return n;
 }
+
+const char *message_of(const err_ctx *e, const char *field)
+{
+    for (int i = 0; i < e->nfields && i < ERR_MAX_FIELDS; i++)
+        if (strcmp(e->fields[i].field, field) == 0)
+            return e->fields[i].message;
+    return NULL;
+}
+
+const char *fields_of(const err_ctx *e, char *out, size_t n)
+{
+    out[0] = '\0';
+    for (int i = 0; i < e->nfields && i < ERR_MAX_FIELDS; i++) {
+        if (i)
+            strncat(out, " ", n - strlen(out) - 1);
+        strncat(out, e->fields[i].field, n - strlen(out) - 1);
+    }
+    return out;
+}
+
+char *repeat(char *out, size_t cap, const char *s, int n)
+{
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        cr_assert_lt(strlen(out) + strlen(s), cap);
+        strcat(out, s);
+    }
+    return out;
+}

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "base/err.h"
 #include "db/db.h"
 
 /* Creates a fresh directory under $TMPDIR (or /tmp) and returns its path
@@ -31,5 +32,21 @@ db *tmp_db_migrated(const char *dir, int pool_size);
 
 /* SELECT COUNT(*) from a statement without arguments; -1 on error. */
 long long tmp_db_count(db *d, const char *sql);
+
+/* The message e holds for field, or NULL. */
+const char *message_of(const err_ctx *e, const char *field);
+
+/* The fields of e, in order, as "a b c" (in out, n bytes), for exact
+ * comparisons. */
+const char *fields_of(const err_ctx *e, char *out, size_t n);
+
+#define ASSERT_FIELDS(e, expected)                                        \
+    do {                                                                  \
+        char got_[768];                                                   \
+        cr_assert_str_eq(fields_of(&(e), got_, sizeof got_), (expected)); \
+    } while (0)
+
+/* s repeated n times into out (cap bytes); fails the test if too long. */
+char *repeat(char *out, size_t cap, const char *s, int n);
 
 #endif

@@ -7,14 +7,7 @@
 
 #include "account/account.h"
 #include "account/password.h"
-
-static const char *message_of(const err_ctx *e, const char *field)
-{
-    for (int i = 0; i < e->nfields && i < ERR_MAX_FIELDS; i++)
-        if (strcmp(e->fields[i].field, field) == 0)
-            return e->fields[i].message;
-    return NULL;
-}
+#include "../support.h"
 
 static account_org_input good_org(void)
 {
@@ -26,17 +19,6 @@ static account_user_input good_user(void)
 {
     return (account_user_input){.email = "ada@example.com", .name = "Ada",
                                 .password = "correct horse"};
-}
-
-/* s repeated n times into out. */
-static char *repeat(char *out, size_t cap, const char *s, int n)
-{
-    out[0] = '\0';
-    for (int i = 0; i < n; i++) {
-        cr_assert_lt(strlen(out) + strlen(s), cap);
-        strcat(out, s);
-    }
-    return out;
 }
 
 Test(rules, vocabularies)

@@ -49,14 +49,6 @@ static void teardown(void)
 
 TestSuite(store, .init = setup, .fini = teardown);
 
-static const char *message_of(const err_ctx *e, const char *field)
-{
-    for (int i = 0; i < e->nfields && i < ERR_MAX_FIELDS; i++)
-        if (strcmp(e->fields[i].field, field) == 0)
-            return e->fields[i].message;
-    return NULL;
-}
-
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/jsonv.h"
+#include "../support.h"
 
 typedef struct inner {
     const char *email;
@@ -49,14 +50,6 @@ static int decode(const char *text, target *t, err_ctx *e)
     cr_assert_eq(jv_parse(a, text, strlen(text), 32, &j, &pe), 0, "test JSON: %s", pe.detail);
     memset(t, 0, sizeof *t);
     return jv_decode(a, j, "", fields, t, e);
-}
-
-static const char *message_of(const err_ctx *e, const char *field)
-{
-    for (int i = 0; i < e->nfields && i < ERR_MAX_FIELDS; i++)
-        if (strcmp(e->fields[i].field, field) == 0)
-            return e->fields[i].message;
-    return NULL;
 }
 
 Test(jsonv, decodes_every_type)

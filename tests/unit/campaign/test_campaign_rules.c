@@ -9,42 +9,7 @@
 
 #include "base/clock.h"
 #include "campaign/campaign.h"
-
-static const char *message_of(const err_ctx *e, const char *field)
-{
-    for (int i = 0; i < e->nfields && i < ERR_MAX_FIELDS; i++)
-        if (strcmp(e->fields[i].field, field) == 0)
-            return e->fields[i].message;
-    return NULL;
-}
-
-/* The fields of e, in order, as "a b c", for exact comparisons. */
-static const char *fields_of(const err_ctx *e, char *out, size_t n)
-{
-    out[0] = '\0';
-    for (int i = 0; i < e->nfields && i < ERR_MAX_FIELDS; i++) {
-        if (i)
-            strncat(out, " ", n - strlen(out) - 1);
-        strncat(out, e->fields[i].field, n - strlen(out) - 1);
-    }
-    return out;
-}
-
-#define ASSERT_FIELDS(e, expected)                                                 \
-    do {                                                                           \
-        char got_[768];                                                            \
-        cr_assert_str_eq(fields_of(&(e), got_, sizeof got_), (expected));          \
-    } while (0)
-
-static char *repeat(char *out, size_t cap, const char *s, int n)
-{
-    out[0] = '\0';
-    for (int i = 0; i < n; i++) {
-        cr_assert_lt(strlen(out) + strlen(s), cap);
-        strcat(out, s);
-    }
-    return out;
-}
+#include "../support.h"
 
 /* ---- status ----------------------------------------------------------- */
 
