@@ -10,6 +10,7 @@
 #include "api/router.h"
 #include "base/embed.h"
 #include "campaign/engine.h"
+#include "campaign/quote_writer.h"
 #include "db/migrate.h"
 
 void app_config_defaults(app_config *cfg)
@@ -28,6 +29,7 @@ void app_config_defaults(app_config *cfg)
         .timeout_s = 30,
         .engine_poll_ms = 1000,
         .quote_ttl_s = 30 * 60,
+        .quote_flush_ms = 20,
         .log_min = LOG_INFO,
         .session = {
             .idle_ms = 2LL * 3600 * 1000,
@@ -66,6 +68,8 @@ int app_open(const app_config *cfg, app **out, err_ctx *e)
         goto out;
     }
     rc = engine_new(a->db, &a->log, cfg->engine_poll_ms, &a->engine, e);
+    if (!rc)
+        rc = quote_writer_new(a->db, &a->log, cfg->quote_flush_ms, &a->quotes, e);
 out:
     if (rc) {
         app_free(a);
@@ -79,6 +83,7 @@ void app_free(app *a)
 {
     if (!a)
         return;
+    quote_writer_free(a->quotes); /* writes the quotes still waiting */
     engine_free(a->engine);
     metrics_free(a->metrics);
     db_free(a->db);

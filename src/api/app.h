@@ -14,6 +14,7 @@
 
 typedef struct metrics metrics;
 typedef struct engine engine;
+typedef struct quote_writer quote_writer;
 
 typedef struct app_config {
     const char *listen;      /* "127.0.0.1:8080", "[::1]:8080", port 0 = any */
@@ -29,6 +30,7 @@ typedef struct app_config {
     int timeout_s;           /* idle connection timeout */
     int engine_poll_ms;      /* how often to look for changes made elsewhere */
     int quote_ttl_s;         /* how long a quote stays valid */
+    int quote_flush_ms;      /* how long new quotes wait to be written together */
     bool secure_cookies;     /* add Secure to the session cookie (behind TLS) */
     log_level log_min;
     session_policy session;
@@ -39,7 +41,8 @@ typedef struct app {
     logger log;
     db *db;
     metrics *metrics;
-    engine *engine; /* the quote engine's snapshots */
+    engine *engine;       /* the quote engine's snapshots */
+    quote_writer *quotes; /* new quotes, written behind the requests */
 } app;
 
 /* Fills cfg with the documented defaults. */

@@ -7,6 +7,7 @@
 #include "api/http.h"
 #include "base/clock.h"
 #include "campaign/order.h"
+#include "campaign/quote_writer.h"
 
 static json_t *order_json(const order *o)
 {
@@ -33,6 +34,7 @@ int h_order_create(req *r)
     db_conn *c;
     int rc = req_decode(r, fields, &in);
     if (rc || (rc = req_db(r, &c)) ||
+        (rc = quote_writer_await(r->app->quotes, c, in.quote_id, &r->err)) ||
         (rc = order_place(c, r->a, &r->actor, in.quote_id, &o, &r->err)))
         return rc;
     req_header(r, "Location", arena_printf(r->a, "/api/v1/orders/%s", o.id));

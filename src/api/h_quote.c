@@ -16,6 +16,7 @@
 #include "campaign/engine.h"
 #include "campaign/quote.h"
 #include "campaign/quote_store.h"
+#include "campaign/quote_writer.h"
 
 #define QUOTE_MAX_LINES 50
 #define QUOTE_MAX_QUANTITY 100000
@@ -404,7 +405,6 @@ int h_quote_create(req *r)
     account_org org;
     qe_org q;
     qe_quote out;
-    db_conn *c;
     err_ctx *e = &r->err;
     int64_t now = clock_now_ms();
     qe_cart cart = {.order_type = QE_ORDER_NEW, .at = now};
@@ -448,7 +448,7 @@ int h_quote_create(req *r)
     if (!text || !stored)
         return err_set(e, ERR_NOMEM, "out of memory");
     quote_row row = {id, org.id, "CNY", stored, cart.at, expires, out.final, now};
-    if ((rc = req_db(r, &c)) || (rc = quote_save(c, &row, e)))
+    if ((rc = quote_writer_add(r->app->quotes, &row, e)))
         return rc;
     req_header(r, "Location", arena_printf(r->a, "/api/v1/quotes/%s", id));
     r->status = 201;
@@ -464,7 +464,8 @@ int h_quote_get(req *r)
     quote_row q;
     bool operator = r->actor.role_bit == ROLE_OPERATOR;
     int rc = req_db(r, &c);
-    if (rc || (rc = quote_load(c, r->a, r->params[0], operator ? NULL : r->user.org_id, &q,
+    if (rc || (rc = quote_writer_await(r->app->quotes, c, r->params[0], &r->err)) ||
+        (rc = quote_load(c, r->a, r->params[0], operator ? NULL : r->user.org_id, &q,
                                &r->err)))
         return rc;
     r->status = 200;

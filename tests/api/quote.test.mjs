@@ -246,3 +246,11 @@ test('concurrent orders never overspend a policy budget, and a per-org limit hol
   }
   assert.ok(rejected, 'budget_spent shows in quotes after the budget is used');
 });
+
+test('a quote answered just before a restart is still there after it', async () => {
+  const q = (await quote(mall, { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 3, months: 1 }] })).json;
+  await srv.restart(); // SIGTERM right away: quotes still queued are written on the way out
+  const back = await api(srv.url, 'GET', `/api/v1/quotes/${q.id}`, { token: mall.token });
+  assert.equal(back.status, 200, back.text);
+  assert.equal(back.json.totals.final, q.totals.final);
+});
