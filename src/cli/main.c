@@ -19,6 +19,7 @@
 #include "cli/demo.h"
 #include "cli/options.h"
 #include "campaign/audit.h"
+#include "campaign/engine.h"
 #include "db/dump.h"
 #include "db/migrate.h"
 
@@ -138,6 +139,8 @@ static int cmd_serve(const char *cmd, int argc, char **argv, bool demo)
     int rc = 0;
     if (demo && (rc = demo_seed(a->db, stdout, &e)))
         fprintf(stderr, "cocloud: cannot seed the demo: %s\n", e.detail);
+    if (demo && !rc && (rc = engine_refresh_now(a->engine, &e))) /* price the seed at once */
+        fprintf(stderr, "cocloud: cannot load the demo catalog: %s\n", e.detail);
     if (!rc && (rc = server_run(a, &e)))
         fprintf(stderr, "cocloud: %s\n", e.detail);
     app_free(a);
