@@ -23,6 +23,14 @@ int64_t clock_mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+void clock_deadline(int64_t ms, struct timespec *out)
+{
+    clock_gettime(CLOCK_REALTIME, out);
+    int64_t ns = out->tv_nsec + (ms % 1000) * 1000000;
+    out->tv_sec += (time_t)(ms / 1000 + ns / 1000000000);
+    out->tv_nsec = (long)(ns % 1000000000);
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
 static int64_t days_from_civil(int64_t y, int m, int d)
 {

@@ -468,10 +468,7 @@ static void *poll_loop(void *arg)
     pthread_mutex_lock(&en->mu);
     while (!en->stopping) {
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += (long)(en->poll_ms % 1000) * 1000000;
-        ts.tv_sec += en->poll_ms / 1000 + ts.tv_nsec / 1000000000;
-        ts.tv_nsec %= 1000000000;
+        clock_deadline(en->poll_ms, &ts);
         pthread_cond_timedwait(&en->stop_cv, &en->mu, &ts);
         if (en->stopping)
             break;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
+
 #define WRITER_BATCH 512    /* a full queue is written at once */
 #define WRITER_BACKLOG 8192 /* rows kept while the database is away */
 
@@ -92,10 +94,7 @@ static void *run(void *arg)
     pthread_mutex_lock(&w->mu);
     while (!w->stopping) {
         struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += (long)w->flush_ms * 1000000;
-        ts.tv_sec += ts.tv_nsec / 1000000000;
-        ts.tv_nsec %= 1000000000;
+        clock_deadline(w->flush_ms, &ts);
         pthread_cond_timedwait(&w->wake, &w->mu, &ts);
         if (w->n == 0)
             continue;

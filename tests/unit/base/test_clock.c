@@ -123,3 +123,17 @@ Test(clock, now_is_plausible_and_monotonic_advances)
     int64_t a = clock_mono_ns(), b = clock_mono_ns();
     cr_assert_geq(b, a);
 }
+
+Test(clock, deadline_is_that_far_ahead_and_normalised)
+{
+    for (int64_t ms = 0; ms <= 2500; ms += 250) {
+        struct timespec now, at;
+        clock_gettime(CLOCK_REALTIME, &now);
+        clock_deadline(ms, &at);
+        cr_assert_lt(at.tv_nsec, 1000000000L);
+        cr_assert_geq(at.tv_nsec, 0L);
+        int64_t ahead = ((int64_t)at.tv_sec - now.tv_sec) * 1000 + (at.tv_nsec - now.tv_nsec) / 1000000;
+        cr_assert(ahead >= ms && ahead <= ms + 50, "%lld ms ahead for %lld", (long long)ahead,
+                  (long long)ms);
+    }
+}
