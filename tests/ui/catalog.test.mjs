@@ -4,7 +4,7 @@
 // catalog grouped by category with prices per region, in English and Chinese.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, freshDb, addUser } from './lib/server.mjs';
+import { startServer, freshDb, addUser, apiClient } from './lib/server.mjs';
 import { launch, newPage, uniqueEmail, tid, login, waitText, textOf } from './lib/browser.mjs';
 
 let server;
@@ -13,20 +13,7 @@ let opToken;
 const operator = { role: 'operator', email: uniqueEmail('operator'), name: 'Olivia Ops', password: 'operator pass 1' };
 const ent = { email: uniqueEmail('ent'), password: 'enterprise pass 1', name: 'Erin Ent' };
 
-async function api(method, path, body, token = opToken) {
-  const headers = {};
-  if (body) headers['Content-Type'] = 'application/json';
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(`${server.url}/api/v1${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function created(method, path, body) {
-  const r = await api(method, path, body);
-  assert.equal(r.status, 201, `${method} ${path}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const { api, created } = apiClient(() => server, () => opToken);
 
 before(async () => {
   const { db, dir } = await freshDb();

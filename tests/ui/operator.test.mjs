@@ -2,7 +2,7 @@
 // detail page, and adding experts and operators.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, freshDb, addUser } from './lib/server.mjs';
+import { startServer, freshDb, addUser, apiClient } from './lib/server.mjs';
 import { launch, newPage, uniqueEmail, tid, login, waitText, textOf } from './lib/browser.mjs';
 
 let server;
@@ -10,15 +10,7 @@ let browser;
 const operator = { role: 'operator', email: uniqueEmail('operator'), name: 'Olivia Ops', password: 'operator pass 1' };
 const ORGS = 23; // more than one page of 20
 
-async function api(method, path, body) {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: body ? { 'Content-Type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const { api } = apiClient(() => server);
 
 before(async () => {
   const { db, dir } = await freshDb();

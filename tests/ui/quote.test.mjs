@@ -5,7 +5,7 @@
 // gets a field error beside the right line input, and reads it in Chinese.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, freshDb, addUser } from './lib/server.mjs';
+import { startServer, freshDb, addUser, apiClient } from './lib/server.mjs';
 import { launch, newPage, uniqueEmail, tid, login, waitText, textOf } from './lib/browser.mjs';
 
 let server;
@@ -16,20 +16,7 @@ let pack;
 const operator = { role: 'operator', email: uniqueEmail('operator'), name: 'Olivia Ops', password: 'operator pass 1' };
 const ent = { email: uniqueEmail('ent'), password: 'enterprise pass 1', name: 'Ethan Ent' };
 
-async function api(method, path, body, token = opToken) {
-  const headers = {};
-  if (body) headers['Content-Type'] = 'application/json';
-  if (token) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(`${server.url}/api/v1${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function created(method, path, body) {
-  const r = await api(method, path, body);
-  assert.equal(r.status, 201, `${method} ${path}: ${JSON.stringify(r.body)}`);
-  return r.body;
-}
+const { api, created } = apiClient(() => server, () => opToken);
 
 const NO_COND = {
   regions: [], industries: [], sizes: [], new_customer_only: false, products: [], categories: [], packs: [],

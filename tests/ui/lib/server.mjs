@@ -1,5 +1,6 @@
 // The browser tests' view of tests/lib/cocloud.mjs: a real cocloud on a
 // fresh database, users added through `cocloud user add`.
+import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import * as cocloud from '../../lib/cocloud.mjs';
 
@@ -32,4 +33,26 @@ export async function startServer({ db, dir, args = [], timeoutMs = 20000 } = {}
       }
     },
   };
+}
+
+/**
+ * JSON calls to /api/v1 for a test's set-up. server() and token() are read at
+ * each call (the server starts and the operator signs in later). api()
+ * resolves {status, body}; created() asserts 201 and resolves the body.
+ */
+export function apiClient(server, token = () => undefined) {
+  async function api(method, path, body, bearer = token()) {
+    const headers = {};
+    if (body) headers['Content-Type'] = 'application/json';
+    if (bearer) headers.Authorization = `Bearer ${bearer}`;
+    const res = await fetch(`${server().url}/api/v1${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+  async function created(method, path, body) {
+    const r = await api(method, path, body);
+    assert.equal(r.status, 201, `${method} ${path}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  }
+  return { api, created };
 }
