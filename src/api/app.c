@@ -11,6 +11,7 @@
 #include "base/embed.h"
 #include "campaign/engine.h"
 #include "campaign/quote_writer.h"
+#include "credit/claim.h"
 #include "db/migrate.h"
 
 void app_config_defaults(app_config *cfg)
@@ -30,6 +31,7 @@ void app_config_defaults(app_config *cfg)
         .engine_poll_ms = 1000,
         .quote_ttl_s = 30 * 60,
         .quote_flush_ms = 20,
+        .claim_batch = 128,
         .log_min = LOG_INFO,
         .session = {
             .idle_ms = 2LL * 3600 * 1000,
@@ -50,8 +52,9 @@ int app_open(const app_config *cfg, app **out, err_ctx *e)
         return err_set(e, ERR_NOMEM, "out of memory");
     a->cfg = *cfg;
     a->log = (logger){stderr, cfg->log_min};
-    /* One connection per worker, plus room for ops and shutdown. */
-    db_config dbc = {.pool_size = cfg->db_pool > 0 ? cfg->db_pool : cfg->threads + 2,
+    /* One connection per worker, plus the quote writer's and the claim
+     * batcher's (workers wait on those holding theirs), plus one spare. */
+    db_config dbc = {.pool_size = cfg->db_pool > 0 ? cfg->db_pool : cfg->threads + 3,
                      .busy_timeout_ms = cfg->db_timeout_ms,
                      .statement_timeout_ms = cfg->db_timeout_ms};
     rc = db_open(cfg->db_url, &dbc, &a->log, &a->db, e);
@@ -70,6 +73,8 @@ int app_open(const app_config *cfg, app **out, err_ctx *e)
     rc = engine_new(a->db, &a->log, cfg->engine_poll_ms, &a->engine, e);
     if (!rc)
         rc = quote_writer_new(a->db, &a->log, cfg->quote_flush_ms, &a->quotes, e);
+    if (!rc)
+        rc = claim_batcher_new(a->db, &a->log, cfg->claim_batch, &a->claims, e);
 out:
     if (rc) {
         app_free(a);
@@ -83,7 +88,8 @@ void app_free(app *a)
 {
     if (!a)
         return;
-    quote_writer_free(a->quotes); /* writes the quotes still waiting */
+    claim_batcher_free(a->claims); /* settles the claims still waiting */
+    quote_writer_free(a->quotes);  /* writes the quotes still waiting */
     engine_free(a->engine);
     metrics_free(a->metrics);
     db_free(a->db);

@@ -15,6 +15,7 @@
 typedef struct metrics metrics;
 typedef struct engine engine;
 typedef struct quote_writer quote_writer;
+typedef struct claim_batcher claim_batcher;
 
 typedef struct app_config {
     const char *listen;      /* "127.0.0.1:8080", "[::1]:8080", port 0 = any */
@@ -31,6 +32,7 @@ typedef struct app_config {
     int engine_poll_ms;      /* how often to look for changes made elsewhere */
     int quote_ttl_s;         /* how long a quote stays valid */
     int quote_flush_ms;      /* how long new quotes wait to be written together */
+    int claim_batch;         /* most credit claims settled in one transaction */
     bool secure_cookies;     /* add Secure to the session cookie (behind TLS) */
     log_level log_min;
     session_policy session;
@@ -43,6 +45,7 @@ typedef struct app {
     metrics *metrics;
     engine *engine;       /* the quote engine's snapshots */
     quote_writer *quotes; /* new quotes, written behind the requests */
+    claim_batcher *claims; /* credit claims, settled in batches */
 } app;
 
 /* Fills cfg with the documented defaults. */

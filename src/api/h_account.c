@@ -6,41 +6,23 @@
 
 #include "api/handlers.h"
 #include "api/http.h"
+#include "api/jsonout.h"
 #include "base/clock.h"
 
-static json_t *time_json(int64_t ms)
-{
-    char buf[CLOCK_RFC3339_LEN];
-    clock_format(ms, buf);
-    return json_string(buf);
-}
-
-static json_t *clouds_json(const char *csv)
-{
-    json_t *a = json_array();
-    const char *p = csv;
-    while (a && p && *p) {
-        const char *end = strchr(p, ',');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        json_array_append_new(a, json_stringn(p, n));
-        p = end ? end + 1 : NULL;
-    }
-    return a;
-}
 
 static json_t *org_json(const account_org *o)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o}", "id", o->id, "kind",
                      o->kind, "name", o->name, "industry", o->industry, "size", o->size,
-                     "region", o->region, "clouds", clouds_json(o->clouds), "created_at",
-                     time_json(o->created_at), "updated_at", time_json(o->updated_at));
+                     "region", o->region, "clouds", jo_csv(o->clouds), "created_at",
+                     jo_time(o->created_at), "updated_at", jo_time(o->updated_at));
 }
 
 static json_t *user_json(const account_user *u)
 {
     return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:b, s:o}", "id", u->id, "email", u->email,
                      "name", u->name, "role", u->role, "org_id", u->org_id, "admin", u->admin,
-                     "created_at", time_json(u->created_at));
+                     "created_at", jo_time(u->created_at));
 }
 
 #define ORG_FIELDS(required)                                                          \
@@ -234,7 +216,7 @@ int h_session_create(req *r)
                             (long long)(cfg->session.max_ms / 1000),
                             cfg->secure_cookies ? "; Secure" : ""));
     return req_json(r, 201, json_pack("{s:s, s:o, s:o}", "token", login.token, "expires_at",
-                                      time_json(login.expires_at), "user",
+                                      jo_time(login.expires_at), "user",
                                       user_json(&login.user)));
 }
 

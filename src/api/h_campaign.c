@@ -1,7 +1,7 @@
 /*
  * h_campaign.c: handlers for campaigns and their policies. Reads are public
  * routes, but an operator who sends a token sees drafts too, so reads sign
- * the caller in when they can (optional_actor). Writes are operator-only
+ * the caller in when they can (req_sign_in_optional). Writes are operator-only
  * (route table). After a write the local quote engine is refreshed at once,
  * so this instance's next quote already prices with the change (other
  * instances follow on their poll).
@@ -11,73 +11,34 @@
 
 #include "api/handlers.h"
 #include "api/http.h"
+#include "api/jsonout.h"
 #include "base/clock.h"
 #include "campaign/campaign.h"
 #include "campaign/engine.h"
 
-/* ---- who is asking ---------------------------------------------------- */
-
-/* The signed-in caller of a public route, or NULL for an anonymous one. A
- * token that does not check out (expired, revoked) reads as anonymous
- * rather than 401: the public view is right for it, and a stale cookie must
- * not break public pages. A database failure is still an error. */
-static int optional_actor(req *r, const account_actor **out)
-{
-    int rc = req_sign_in(r);
-    *out = rc ? NULL : &r->actor;
-    if (rc == ERR_UNAUTHENTICATED) {
-        err_clear(&r->err);
-        return 0;
-    }
-    return rc;
-}
-
 /* ---- JSON out --------------------------------------------------------- */
-
-static json_t *time_json(int64_t ms)
-{
-    char buf[CLOCK_RFC3339_LEN];
-    clock_format(ms, buf);
-    return json_string(buf);
-}
-
-static json_t *text_json(const campaign_text *t)
-{
-    return json_pack("{s:s, s:s}", "zh", t->zh, "en", t->en);
-}
-
-static json_t *csv_json(const char *csv)
-{
-    json_t *a = json_array();
-    for (const char *p = csv; a && p && *p;) {
-        size_t n = strcspn(p, ",");
-        json_array_append_new(a, json_stringn(p, n));
-        p += n + (p[n] == ',');
-    }
-    return a;
-}
 
 static json_t *campaign_json(const campaign *k, int64_t now)
 {
     campaign_state s = campaign_status(k->published, k->starts_at, k->ends_at, now);
     return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:b, s:b, s:s, s:o, s:o}",
-                     "id", k->id, "name", text_json(&k->name), "description",
-                     text_json(&k->description), "starts_at", time_json(k->starts_at),
-                     "ends_at", time_json(k->ends_at), "time_zone", k->time_zone, "regions",
-                     csv_json(k->regions), "industries", csv_json(k->industries), "sizes",
-                     csv_json(k->sizes), "new_customer_only", k->new_customer_only,
+                     "id", k->id, "name", jo_text(&k->name), "description",
+                     jo_text(&k->description), "starts_at", jo_time(k->starts_at),
+                     "ends_at", jo_time(k->ends_at), "time_zone", k->time_zone, "regions",
+                     jo_csv(k->regions), "industries", jo_csv(k->industries), "sizes",
+                     jo_csv(k->sizes), "new_customer_only", k->new_customer_only,
                      "published", k->published, "status", campaign_states[s], "created_at",
-                     time_json(k->created_at), "updated_at", time_json(k->updated_at));
+                     jo_time(k->created_at), "updated_at", jo_time(k->updated_at));
 }
 
 static json_t *conditions_json(const policy_conditions *c)
 {
     return json_pack("{s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I}", "regions",
-                     csv_json(c->regions), "industries", csv_json(c->industries), "sizes",
-                     csv_json(c->sizes), "new_customer_only", c->new_customer_only,
-                     "products", csv_json(c->products), "categories", csv_json(c->categories),
-                     "packs", csv_json(c->packs), "billing_modes", csv_json(c->billing_modes),
-                     "order_types", csv_json(c->order_types), "min_quantity",
+                     jo_csv(c->regions), "industries", jo_csv(c->industries), "sizes",
+                     jo_csv(c->sizes), "new_customer_only", c->new_customer_only,
+                     "products", jo_csv(c->products), "categories", jo_csv(c->categories),
+                     "packs", jo_csv(c->packs), "billing_modes", jo_csv(c->billing_modes),
+                     "order_types", jo_csv(c->order_types), "min_quantity",
                      (json_int_t)c->min_quantity, "min_line_amount",
                      (json_int_t)c->min_line_amount, "min_order_amount",
                      (json_int_t)c->min_order_amount);
@@ -87,13 +48,13 @@ static json_t *policy_json(const policy *p)
 {
     return json_pack("{s:s, s:s, s:o, s:i, s:o, s:{s:s, s:I}, s:{s:I, s:I, s:I}, s:b,"
                      " s:{s:I, s:I}, s:o, s:o}",
-                     "id", p->id, "campaign_id", p->campaign_id, "name", text_json(&p->name),
+                     "id", p->id, "campaign_id", p->campaign_id, "name", jo_text(&p->name),
                      "lane", p->lane, "conditions", conditions_json(&p->cond), "effect", "kind",
                      p->effect, "value", (json_int_t)p->value, "limits", "per_org",
                      (json_int_t)p->per_org, "total", (json_int_t)p->total, "budget",
                      (json_int_t)p->budget, "enabled", p->enabled, "usage", "uses",
                      (json_int_t)p->uses, "discount", (json_int_t)p->discount, "created_at",
-                     time_json(p->created_at), "updated_at", time_json(p->updated_at));
+                     jo_time(p->created_at), "updated_at", jo_time(p->updated_at));
 }
 
 /* ---- JSON in ---------------------------------------------------------- */
@@ -176,7 +137,7 @@ int h_campaign_list(req *r)
     const char *next;
     db_conn *c;
     int rc = req_page(r, &pg);
-    if (rc || (rc = optional_actor(r, &actor)) || (rc = req_db(r, &c)) ||
+    if (rc || (rc = req_sign_in_optional(r, &actor)) || (rc = req_db(r, &c)) ||
         (rc = campaign_list(c, r->a, actor, pg, &items, &n, &next, &r->err)))
         return rc;
     int64_t now = clock_now_ms();
@@ -191,7 +152,7 @@ int h_campaign_get(req *r)
     const account_actor *actor;
     campaign k;
     db_conn *c;
-    int rc = optional_actor(r, &actor);
+    int rc = req_sign_in_optional(r, &actor);
     if (rc || (rc = req_db(r, &c)) ||
         (rc = campaign_get(c, r->a, actor, r->params[0], &k, &r->err)))
         return rc;
@@ -236,7 +197,7 @@ int h_policy_list(req *r)
     policy *items;
     int n;
     db_conn *c;
-    int rc = optional_actor(r, &actor);
+    int rc = req_sign_in_optional(r, &actor);
     if (rc || (rc = req_db(r, &c)) ||
         (rc = policy_list(c, r->a, actor, r->params[0], &items, &n, &r->err)))
         return rc;
@@ -251,7 +212,7 @@ int h_policy_get(req *r)
     const account_actor *actor;
     policy p;
     db_conn *c;
-    int rc = optional_actor(r, &actor);
+    int rc = req_sign_in_optional(r, &actor);
     if (rc || (rc = req_db(r, &c)) ||
         (rc = policy_get(c, r->a, actor, r->params[0], &p, &r->err)))
         return rc;

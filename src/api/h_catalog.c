@@ -11,19 +11,16 @@
 
 #include "api/handlers.h"
 #include "api/http.h"
+#include "api/jsonout.h"
 #include "campaign/engine.h"
 #include "catalog/catalog.h"
 
 /* ---- JSON out --------------------------------------------------------- */
 
-static json_t *text_json(const catalog_text *t)
-{
-    return json_pack("{s:s, s:s}", "zh", t->zh, "en", t->en);
-}
 
 static json_t *region_json(const catalog_region *g)
 {
-    return json_pack("{s:s, s:o, s:s}", "code", g->code, "name", text_json(&g->name), "area",
+    return json_pack("{s:s, s:o, s:s}", "code", g->code, "name", jo_text(&g->name), "area",
                      g->area);
 }
 
@@ -38,7 +35,7 @@ static json_t *product_json(const catalog_product *p)
                                                 "billing_mode", p->prices[i].billing_mode,
                                                 "unit_price", (json_int_t)p->prices[i].unit_price));
     return json_pack("{s:s, s:o, s:s, s:s, s:o, s:o}", "code", p->code, "name",
-                     text_json(&p->name), "category", p->category, "unit", p->unit,
+                     jo_text(&p->name), "category", p->category, "unit", p->unit,
                      "billing_modes", modes, "prices", prices);
 }
 
@@ -56,8 +53,8 @@ static json_t *pack_json(const catalog_pack *p)
                                                (json_int_t)it->months));
     }
     return json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "id", p->id, "code",
-                     p->code, "industry", p->industry, "scenario", text_json(&p->scenario),
-                     "name", text_json(&p->name), "description", text_json(&p->description),
+                     p->code, "industry", p->industry, "scenario", jo_text(&p->scenario),
+                     "name", jo_text(&p->name), "description", jo_text(&p->description),
                      "items", items, "price", opt_json(p->price), "discount_bp",
                      opt_json(p->discount_bp));
 }

@@ -63,4 +63,19 @@ int h_order_create(struct req *r);
 int h_order_get(struct req *r);
 int h_order_list(struct req *r);
 
+/* h_credit.c */
+int h_fund_create(struct req *r);
+int h_fund_list(struct req *r);
+int h_fund_get(struct req *r);
+int h_fund_drops(struct req *r);
+int h_drop_create(struct req *r);
+int h_drop_list(struct req *r);
+int h_drop_get(struct req *r);
+int h_drop_close(struct req *r);
+int h_claim_create(struct req *r);
+int h_claim_list(struct req *r);
+int h_wallet(struct req *r);
+int h_grant_list(struct req *r);
+int h_ledger(struct req *r);
+
 #endif

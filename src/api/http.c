@@ -55,11 +55,43 @@ int req_sign_in(req *r)
     return 0;
 }
 
+int req_sign_in_optional(req *r, const account_actor **out)
+{
+    int rc = req_sign_in(r);
+    *out = rc ? NULL : &r->actor;
+    if (rc == ERR_UNAUTHENTICATED) {
+        err_clear(&r->err);
+        return 0;
+    }
+    return rc;
+}
+
 int req_decode(req *r, const jv_field *fields, void *target)
 {
     if (!r->json)
         return err_set(&r->err, ERR_BAD_JSON, "a JSON body is required");
     return jv_decode(r->a, r->json, "", fields, target, &r->err);
+}
+
+int req_idempotency_key(req *r, const char **key)
+{
+    const char *k = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Idempotency-Key");
+    size_t n = k ? strlen(k) : 0;
+    *key = k;
+    if (!k)
+        return err_param(&r->err, "Idempotency-Key",
+                         "header is required: a unique key per request, e.g. a UUID");
+    bool ok = n >= 1 && n <= 255;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = k[i] > 0x20 && k[i] < 0x7f;
+    return ok ? 0
+              : err_param(&r->err, "Idempotency-Key",
+                          "header must be 1 to 255 visible ASCII characters");
+}
+
+void req_body_hash(req *r, char out[65])
+{
+    rand_sha256_hex(r->body ? r->body : "", out);
 }
 
 const char *req_query(req *r, const char *name)

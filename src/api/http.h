@@ -72,6 +72,12 @@ const char *req_token(req *r);
  * routes that show more to signed-in callers call it themselves. */
 int req_sign_in(req *r);
 
+/* The signed-in caller of a public route, or NULL for an anonymous one. A
+ * token that does not check out (expired, revoked) reads as anonymous
+ * rather than 401: the public view is right for it, and a stale cookie must
+ * not break public pages. A database failure is still an error. */
+int req_sign_in_optional(req *r, const account_actor **out);
+
 /* The request's database connection, taken from the pool on first use. */
 int req_db(req *r, db_conn **out);
 
@@ -81,6 +87,15 @@ int req_decode(req *r, const jv_field *fields, void *target);
 /* Reads ?limit= and ?after= (limit 1..ACCOUNT_PAGE_MAX). ERR_BAD_REQUEST
  * naming the parameter when wrong. */
 int req_page(req *r, account_page *pg);
+
+/* The Idempotency-Key header that every POST moving money carries: 1 to
+ * 255 visible ASCII characters. ERR_BAD_REQUEST naming the header when it
+ * is missing or malformed. */
+int req_idempotency_key(req *r, const char **key);
+
+/* The SHA-256 (hex) of the request body, to tell a replay from another
+ * request under the same Idempotency-Key. */
+void req_body_hash(req *r, char out[65]);
 
 /* A query parameter, or NULL. */
 const char *req_query(req *r, const char *name);

@@ -61,6 +61,20 @@ static const route routes[] = {
     {"POST", "/api/v1/orders", h_order_create, ROLE_ENTERPRISE | ROLE_PARTNER, 4 * KiB},
     {"GET", "/api/v1/orders", h_order_list, ROLE_OPERATOR | ROLE_ENTERPRISE | ROLE_PARTNER, 0},
     {"GET", "/api/v1/orders/{id}", h_order_get, ROLE_OPERATOR | ROLE_ENTERPRISE | ROLE_PARTNER, 0},
+
+    {"GET", "/api/v1/funds", h_fund_list, 0, 0},
+    {"POST", "/api/v1/funds", h_fund_create, ROLE_OPERATOR, 16 * KiB},
+    {"GET", "/api/v1/funds/{id}", h_fund_get, 0, 0},
+    {"GET", "/api/v1/funds/{id}/drops", h_fund_drops, 0, 0},
+    {"POST", "/api/v1/funds/{id}/drops", h_drop_create, ROLE_OPERATOR, 16 * KiB},
+    {"GET", "/api/v1/drops", h_drop_list, 0, 0},
+    {"GET", "/api/v1/drops/{id}", h_drop_get, 0, 0},
+    {"POST", "/api/v1/drops/{id}/close", h_drop_close, ROLE_OPERATOR, 1 * KiB},
+    {"GET", "/api/v1/drops/{id}/claims", h_claim_list, ROLE_OPERATOR | ROLE_ENTERPRISE, 0},
+    {"POST", "/api/v1/drops/{id}/claims", h_claim_create, ROLE_ENTERPRISE, 1 * KiB},
+    {"GET", "/api/v1/wallet", h_wallet, ROLE_OPERATOR | ROLE_ENTERPRISE, 0},
+    {"GET", "/api/v1/grants", h_grant_list, ROLE_OPERATOR | ROLE_ENTERPRISE, 0},
+    {"GET", "/api/v1/ledger", h_ledger, ROLE_OPERATOR | ROLE_ENTERPRISE | ROLE_PARTNER, 0},
     /* The web UI: every other GET outside /api/. Keep last. */
     {"GET", "/*", h_static, 0, 0},
 };

@@ -18,7 +18,8 @@
 static const char *const dump_tables[] = {
     "orgs",      "users",     "sessions",   "login_throttle", "regions",      "products",
     "prices",    "packs",     "pack_items", "campaigns",      "policies",     "policy_usage",
-    "policy_totals", "quotes", "orders", "order_policies", NULL,
+    "policy_totals", "quotes", "orders", "order_policies", "funds", "drops",
+    "drop_shards", "claims", "grants", "ledger_txns", "ledger_entries", NULL,
 };
 /* Tables that belong to the schema, not the data: migrations write them. */
 static const char *const dump_skip[] = {"schema_migrations", "change_versions", NULL};

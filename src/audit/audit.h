@@ -2,7 +2,10 @@
  * audit.h: checks that the stored money-related state agrees with itself,
  * on either engine: policy budgets and limits never exceeded, policy
  * totals and per-org usage equal to what the orders recorded, every order
- * equal to its quote and balanced (total = list - discount).
+ * equal to its quote and balanced (total = list - discount); every ledger
+ * transaction balanced, no account but the issuer below zero, funds,
+ * drops and wallets equal to their ledger accounts, no drop granting more
+ * places than it has, one claim per org and drop, one grant per claim.
  */
 #ifndef COCLOUD_AUDIT_H
 #define COCLOUD_AUDIT_H

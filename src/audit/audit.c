@@ -3,7 +3,7 @@
  * offending rows (none when all is well), so a check reads like the rule
  * it enforces.
  */
-#include "campaign/audit.h"
+#include "audit/audit.h"
 
 typedef struct audit_check {
     const char *name;
@@ -45,6 +45,43 @@ static const audit_check audit_checks[] = {
      "SELECT o.id, 'policies exceed the discount' FROM orders o"
      " WHERE COALESCE((SELECT SUM(discount) FROM order_policies op"
      "   WHERE op.order_id = o.id), 0) > o.discount"},
+
+    /* The credit fund and its ledger. */
+    {"ledger transactions balance (entries sum to zero, at least two)",
+     "SELECT t.id, CAST(COALESCE(SUM(e.amount), 0) AS TEXT) FROM ledger_txns t"
+     " LEFT JOIN ledger_entries e ON e.txn_id = t.id GROUP BY t.id"
+     " HAVING COALESCE(SUM(e.amount), 0) <> 0 OR COUNT(e.txn_id) < 2"},
+    {"no ledger account but the issuer's is below zero",
+     "SELECT account, CAST(SUM(amount) AS TEXT) FROM ledger_entries"
+     " WHERE account NOT LIKE 'program:%' GROUP BY account HAVING SUM(amount) < 0"},
+    {"funds: available equals the fund's ledger account",
+     "SELECT f.id, CAST(f.available AS TEXT) FROM funds f WHERE f.available <>"
+     " COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account = 'fund:' || f.id), 0)"},
+    {"funds: issued = available + held by drops + granted",
+     "SELECT f.id, CAST(f.amount AS TEXT) FROM funds f WHERE f.amount <> f.available"
+     " + COALESCE((SELECT SUM(s.remaining * d.amount) FROM drops d"
+     "   JOIN drop_shards s ON s.drop_id = d.id WHERE d.fund_id = f.id), 0)"
+     " + COALESCE((SELECT SUM(g.amount) FROM grants g WHERE g.fund_id = f.id), 0)"},
+    {"drops: places left + claimed + released = quantity, never over-granted",
+     "SELECT d.id, CAST(d.quantity AS TEXT) FROM drops d WHERE d.quantity <> d.released"
+     " + COALESCE((SELECT SUM(remaining) FROM drop_shards s WHERE s.drop_id = d.id), 0)"
+     " + (SELECT COUNT(*) FROM claims c WHERE c.drop_id = d.id)"
+     " OR (SELECT COUNT(*) FROM claims c WHERE c.drop_id = d.id) > d.quantity"},
+    {"drops: the places left equal the drop's ledger account",
+     "SELECT d.id, 'ledger differs' FROM drops d WHERE"
+     " COALESCE((SELECT SUM(remaining) FROM drop_shards s WHERE s.drop_id = d.id), 0)"
+     " * d.amount <>"
+     " COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account = 'drop:' || d.id), 0)"},
+    {"claims: one per org and drop, each with one grant of the drop's amount",
+     "SELECT c.id, c.org_id FROM claims c JOIN drops d ON d.id = c.drop_id"
+     " LEFT JOIN grants g ON g.source_id = c.id"
+     " WHERE g.id IS NULL OR g.amount <> d.amount OR g.org_id <> c.org_id"
+     " OR (SELECT COUNT(*) FROM claims c2 WHERE c2.drop_id = c.drop_id"
+     "     AND c2.org_id = c.org_id) > 1"},
+    {"wallets: the grants left equal the org's ledger account",
+     "SELECT o.id, 'wallet differs' FROM orgs o WHERE"
+     " COALESCE((SELECT SUM(remaining) FROM grants g WHERE g.org_id = o.id), 0) <>"
+     " COALESCE((SELECT SUM(amount) FROM ledger_entries WHERE account = 'wallet:' || o.id), 0)"},
 };
 
 int audit_run(db *d, FILE *out, int *failures, err_ctx *e)

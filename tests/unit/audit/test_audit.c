@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "campaign/audit.h"
+#include "audit/audit.h"
 #include "../support.h"
 
 static char *dir;

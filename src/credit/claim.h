@@ -1,0 +1,59 @@
+/*
+ * claim.h: claiming credit from a drop, first come, first served, when a
+ * crowd does it in the same second.
+ *
+ * A claim is checked on the request's thread (the drop is open, the org
+ * fits it, has not claimed yet, places are left), then queued to this
+ * instance's claim batcher. Its thread takes everything queued and
+ * settles it in one database transaction: each claim row (unique per org
+ * and drop, so a second one loses), then the places for all of them at
+ * once from the drop's shards (conditional updates that never go below
+ * zero, starting at a random shard so that instances rarely meet on one
+ * row), then a grant and a ledger transaction (drop -> wallet) per
+ * winner. Claims beyond the places left are taken back in the same
+ * transaction and answered "sold out". One commit (and one disk sync)
+ * serves the whole batch, and while it runs the next batch gathers.
+ */
+#ifndef COCLOUD_CLAIM_H
+#define COCLOUD_CLAIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "account/account.h"
+#include "base/arena.h"
+#include "base/log.h"
+#include "credit/wallet.h"
+#include "db/db.h"
+
+#define CLAIM_BATCH_MAX 256
+
+typedef struct claim {
+    const char *id, *drop_id, *org_id, *user_id;
+    int64_t created_at;
+} claim;
+
+typedef struct claim_batcher claim_batcher;
+
+/* Starts the batcher's thread; at most max_batch claims per transaction
+ * (1..CLAIM_BATCH_MAX). */
+int claim_batcher_new(db *d, const logger *lg, int max_batch, claim_batcher **out, err_ctx *e);
+/* Settles what is queued, then stops. NULL is a no-op. */
+void claim_batcher_free(claim_batcher *b);
+
+/* Claims a place in drop_id for the actor's org under the client's
+ * idem_key. A key already used for this drop replays the claim it made
+ * (*replayed); used for another drop it is ERR_VALIDATION. ERR_NOT_FOUND
+ * for an unknown drop; ERR_FORBIDDEN when the drop is not for this org;
+ * ERR_CONFLICT when not open, closed, already claimed or sold out. c is
+ * the caller's connection, used for the checks before queueing. */
+int claim_submit(claim_batcher *b, db_conn *c, arena *a, const account_actor *actor,
+                 const char *drop_id, const char *idem_key, claim *cl, grant *g,
+                 bool *replayed, err_ctx *e);
+
+/* A drop's claims newest first: all for operators, the org's own for
+ * anyone else. ERR_NOT_FOUND for an unknown drop. */
+int claim_list(db_conn *c, arena *a, const account_actor *actor, const char *drop_id,
+               account_page pg, claim **items, int *n, const char **next, err_ctx *e);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * ledger_store.c: writing ledger transactions and reading them back.
+ */
+#include "credit/ledger.h"
+
+#include <string.h>
+
+static int nomem(err_ctx *e) { return err_set(e, ERR_NOMEM, "out of memory"); }
+
+int ledger_post(db_conn *c, ledger_txn *t, char idbuf[RAND_ID_LEN], err_ctx *e)
+{
+    int rc = ledger_check(t, e);
+    if (rc)
+        return rc;
+    if (!t->id) {
+        rand_id("txn", idbuf);
+        t->id = idbuf;
+    }
+    rc = db_exec(c, "INSERT INTO ledger_txns (id, kind, ref, org_id, created_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                 DB_ARGS(DB_TEXT(t->id), DB_TEXT(t->kind), DB_TEXT(t->ref),
+                         DB_TEXT(t->org_id), DB_INT(t->created_at)),
+                 NULL, e);
+    /* Every movement so far has two legs: one statement for both. */
+    if (!rc && t->n == 2)
+        return db_exec(c, "INSERT INTO ledger_entries (txn_id, seq, account, currency, amount)"
+                          " VALUES (?, 0, ?, ?, ?), (?, 1, ?, ?, ?)",
+                       DB_ARGS(DB_TEXT(t->id), DB_TEXT(t->entries[0].account),
+                               DB_TEXT(t->currency), DB_INT(t->entries[0].amount),
+                               DB_TEXT(t->id), DB_TEXT(t->entries[1].account),
+                               DB_TEXT(t->currency), DB_INT(t->entries[1].amount)),
+                       NULL, e);
+    for (int i = 0; !rc && i < t->n; i++)
+        rc = db_exec(c, "INSERT INTO ledger_entries (txn_id, seq, account, currency, amount)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                     DB_ARGS(DB_TEXT(t->id), DB_INT(i), DB_TEXT(t->entries[i].account),
+                             DB_TEXT(t->currency), DB_INT(t->entries[i].amount)),
+                     NULL, e);
+    return rc;
+}
+
+int ledger_balance(db_conn *c, const char *account, int64_t *out, err_ctx *e)
+{
+    db_stmt *st = NULL;
+    bool found;
+    int rc = db_query_row(c, "SELECT COALESCE(SUM(amount), 0) FROM ledger_entries"
+                             " WHERE account = ?",
+                          DB_ARGS(DB_TEXT(account)), &st, &found, e);
+    *out = !rc && found ? db_int(st, 0) : 0;
+    db_done(st);
+    return rc;
+}
+
+/* Reads the entries of each transaction in items[0..n). */
+static int read_entries(db_conn *c, arena *a, ledger_txn *items, int n, err_ctx *e)
+{
+    int rc = 0;
+    for (int i = 0; !rc && i < n; i++) {
+        db_stmt *st = NULL;
+        bool row;
+        ledger_txn *t = &items[i];
+        rc = db_query(c, "SELECT account, currency, amount FROM ledger_entries"
+                         " WHERE txn_id = ? ORDER BY seq",
+                      DB_ARGS(DB_TEXT(t->id)), &st, e);
+        while (!rc && !(rc = db_step(st, &row, e)) && row && t->n < LEDGER_ENTRIES_MAX) {
+            ledger_entry *en = &t->entries[t->n++];
+            en->account = arena_strdup(a, db_text(st, 0));
+            en->amount = db_int(st, 2);
+            if (!t->currency)
+                t->currency = arena_strdup(a, db_text(st, 1));
+            if (!en->account || !t->currency)
+                rc = nomem(e);
+        }
+        db_done(st);
+    }
+    return rc;
+}
+
+int ledger_list(db_conn *c, arena *a, const account_actor *actor, const char *org_id,
+                account_page pg, ledger_txn **items, int *n, const char **next, err_ctx *e)
+{
+    db_stmt *st = NULL;
+    bool row;
+    int rc = 0, count = 0;
+    const char *org = actor->role_bit == ROLE_OPERATOR ? org_id : actor->org_id;
+    if (actor->role_bit != ROLE_OPERATOR && !org)
+        return err_set(e, ERR_FORBIDDEN, "only operators and members of an org see a ledger");
+    if (pg.limit < 1 || pg.limit > ACCOUNT_PAGE_MAX)
+        return err_set(e, ERR_BAD_REQUEST, "limit must be 1 to %d", ACCOUNT_PAGE_MAX);
+    ledger_txn *out = arena_alloc(a, (size_t)(pg.limit + 1) * sizeof *out);
+    if (!out)
+        return nomem(e);
+    if (pg.after &&
+        !(rc = db_exists(c, "SELECT 1 FROM ledger_txns WHERE id = ?"
+                            " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
+                         DB_ARGS(DB_TEXT(pg.after), DB_TEXT(org), DB_TEXT(org)), &row, e)) &&
+        !row)
+        return err_param(e, "after", "is not a cursor from this list");
+    if (!rc)
+        rc = db_query(c,
+                      "SELECT id, kind, ref, org_id, created_at FROM ledger_txns"
+                      " WHERE (CAST(? AS TEXT) IS NULL OR org_id = ?)"
+                      " AND (CAST(? AS TEXT) IS NULL OR (created_at, id) <"
+                      " (SELECT created_at, id FROM ledger_txns WHERE id = ?))"
+                      " ORDER BY created_at DESC, id DESC LIMIT ?",
+                      DB_ARGS(DB_TEXT(org), DB_TEXT(org), DB_TEXT(pg.after),
+                              DB_TEXT(pg.after), DB_INT(pg.limit + 1)),
+                      &st, e);
+    while (!rc && !(rc = db_step(st, &row, e)) && row) {
+        ledger_txn *t = &out[count++];
+        memset(t, 0, sizeof *t);
+        t->id = arena_strdup(a, db_text(st, 0));
+        t->kind = arena_strdup(a, db_text(st, 1));
+        t->ref = arena_strdup(a, db_text(st, 2));
+        t->org_id = db_text(st, 3) ? arena_strdup(a, db_text(st, 3)) : NULL;
+        t->created_at = db_int(st, 4);
+        if (!t->id || !t->kind || !t->ref)
+            rc = nomem(e);
+    }
+    db_done(st);
+    *next = !rc && count > pg.limit ? out[--count - 1].id : NULL;
+    if (!rc)
+        rc = read_entries(c, a, out, count, e);
+    *items = out;
+    *n = count;
+    return rc;
+}
