@@ -1,11 +1,13 @@
 // Two cocloud instances on one database behave as one: they start together
 // (one migrates, the other waits), a session from one works on the other,
 // a logout on one ends it on both, the login throttle counts across both,
-// and racing sign-ups through both create one account. Runs on the suite's
-// engine: SQLite (two processes on one WAL file) or PostgreSQL.
+// racing sign-ups through both create one account, and a crowd claiming
+// one credit drop through both never gets more than it holds. Runs on the
+// suite's engine: SQLite (two processes on one WAL file) or PostgreSQL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { startServer, freshDb, api, signupBody, signup, login, uniqueEmail, PASSWORD, assertProblem, addUserCli, cli } from './lib/server.mjs';
 
 let a;
@@ -158,5 +160,43 @@ test('orders racing through both instances never overspend a budget; cocloud aud
   assert.deepEqual(usage, { uses: 5, discount: 10000 });
   const audit = cli(['audit', '--db', a.dbPath]);
   assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+  assert.match(audit.stdout, /all checks passed/);
+});
+
+test('claims on one credit drop through both instances at once never over-grant; cocloud audit agrees', async () => {
+  const o = addUserCli(a.dbPath, { role: 'operator' });
+  const { token } = await login(b.url, o.email, o.password);
+  const post = async (s, path, body) => {
+    const r = await api(s.url, 'POST', path, { token, body, headers: { 'idempotency-key': randomUUID() } });
+    assert.ok(r.status < 300, `${path}: ${r.status} ${r.text}`);
+    return r.json;
+  };
+  const fund = await post(a, '/api/v1/funds', { name: { zh: '上云津贴', en: 'Cloud credits' }, amount: 100_000_000 });
+  const now = Date.now();
+  // 9 places over 4 shard rows, 30 orgs claiming at once, half through each instance.
+  const drop = await post(b, `/api/v1/funds/${fund.id}/drops`, {
+    name: { zh: '限量发放', en: 'Credit drop' }, amount: 50000, quantity: 9, shards: 4,
+    opens_at: new Date(now - 60000).toISOString(), closes_at: new Date(now + 3600000).toISOString(),
+  });
+  const orgs = await Promise.all(Array.from({ length: 30 }, (_, i) => signup(i % 2 ? a.url : b.url)));
+  const keys = orgs.map(() => randomUUID());
+  const claim = (k, via) => api(via.url, 'POST', `/api/v1/drops/${drop.id}/claims`,
+    { token: orgs[k].token, headers: { 'idempotency-key': keys[k] } });
+  const answers = await Promise.all(orgs.map((_, k) => claim(k, k % 2 ? a : b)));
+  const won = answers.filter((r) => r.status === 201);
+  assert.equal(won.length, 9, answers.map((r) => `${r.status} ${r.json?.detail ?? ''}`).join('\n'));
+  for (const r of answers.filter((x) => x.status !== 201)) assert.match(assertProblem(r, 409, 'conflict').detail, /sold out/);
+  // A client that lost its answer retries through the other instance: the same claim.
+  const k = orgs.findIndex((o2) => o2.org.id === won[0].json.claim.org_id);
+  const retry = await claim(k, k % 2 ? b : a);
+  assert.equal(retry.status, 201, retry.text);
+  assert.equal(retry.json.claim.id, won[0].json.claim.id);
+  const seen = (await api(a.url, 'GET', `/api/v1/drops/${drop.id}`)).json;
+  assert.deepEqual([seen.remaining, seen.claimed, seen.status], [0, 9, 'sold_out']);
+  const f = (await api(b.url, 'GET', `/api/v1/funds/${fund.id}`)).json;
+  assert.deepEqual([f.available, f.reserved, f.granted], [100_000_000 - 450000, 0, 450000]);
+  const audit = cli(['audit', '--db', a.dbPath]);
+  assert.equal(audit.status, 0, audit.stdout + audit.stderr);
+  assert.match(audit.stdout, /drops: places left \+ claimed \+ released = quantity/);
   assert.match(audit.stdout, /all checks passed/);
 });
