@@ -6,7 +6,7 @@ set -eu
 
 build_pkgs="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libpq-dev"
 test_pkgs="libcriterion-dev nodejs npm chromium postgresql"
-bench_pkgs="wrk nginx"
+bench_pkgs="wrk nginx postgresql"
 
 case "${1:-run}" in
   run)  want="$build_pkgs" ;;

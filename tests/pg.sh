@@ -8,6 +8,7 @@
 #   tests/pg.sh resume DIR  start it again after halt
 #   tests/pg.sh stop DIR    stop it and remove DIR
 # As root, the server runs as the postgres user (initdb refuses root).
+# Tests run with fsync=off; PG_FSYNC=on (the claims benchmark) keeps it on.
 set -eu
 cmd=${1:?usage: pg.sh start|createdb|halt|resume|stop DIR [NAME]}
 dir=${2:?usage: pg.sh start|createdb|halt|resume|stop DIR [NAME]}
@@ -18,7 +19,7 @@ as_owner() {
 }
 run_server() {
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c max_connections=200" \
+    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=${PG_FSYNC:-off} -c max_connections=200" \
     start >/dev/null
 }
 case "$cmd" in

@@ -265,22 +265,55 @@ int h_drop_close(req *r)
 
 /* ---- claims, wallet, ledger ------------------------------------------- */
 
+/* The answer to a claim, once decided. */
+static int claim_answer(req *r, bool replayed, const claim *cl, const grant *g)
+{
+    return created(r, replayed,
+                   arena_printf(r->a, "/api/v1/drops/%s/claims/%s", cl->drop_id, cl->id),
+                   json_pack("{s:o, s:o}", "claim", claim_json(cl), "grant",
+                             grant_json(g, clock_now_ms())));
+}
+
+static void claim_settled(void *arg) { req_wake(arg); }
+
+/* The second half of a claim: its batch has settled it. */
+static int claim_resumed(req *r)
+{
+    claim cl;
+    grant g;
+    bool replayed;
+    db_conn *c;
+    if (!r->claim)
+        return r->err.code ? r->err.code : ERR_INTERNAL;
+    int rc = req_db(r, &c);
+    if (rc || (rc = claim_finish(r->app->claims, r->claim, c, r->a, &cl, &g, &replayed,
+                                 &r->err)))
+        return rc;
+    return claim_answer(r, replayed, &cl, &g);
+}
+
+/* A claim is checked here, then parked while the claim batcher settles it
+ * with others in one transaction: a crowd of claims holds neither worker
+ * threads nor database connections while it waits. */
 int h_claim_create(req *r)
 {
     const char *key;
     claim cl;
     grant g;
-    bool replayed;
+    bool replayed, decided;
     db_conn *c;
     int rc = req_idempotency_key(r, &key);
-    if (rc || (rc = req_db(r, &c)) ||
-        (rc = claim_submit(r->app->claims, c, r->a, &r->actor, r->params[0], key, &cl, &g,
-                           &replayed, &r->err)))
+    if (rc || (rc = req_db(r, &c)))
         return rc;
-    return created(r, replayed,
-                   arena_printf(r->a, "/api/v1/drops/%s/claims/%s", cl.drop_id, cl.id),
-                   json_pack("{s:o, s:o}", "claim", claim_json(&cl), "grant",
-                             grant_json(&g, clock_now_ms())));
+    rc = claim_check(c, r->a, &r->actor, r->params[0], key, &cl, &g, &replayed, &decided,
+                     &r->err);
+    if (decided)
+        return rc ? rc : claim_answer(r, replayed, &cl, &g);
+    req_suspend(r, claim_resumed); /* before queueing: the batcher may wake us at once */
+    if (claim_queue(r->app->claims, r->a, &r->actor, r->params[0], key, claim_settled, r,
+                    &r->claim, &r->err))
+        req_wake(r); /* not queued: claim_resumed answers the error */
+    return 0;
 }
 
 int h_claim_list(req *r)

@@ -94,6 +94,18 @@ void req_body_hash(req *r, char out[65])
     rand_sha256_hex(r->body ? r->body : "", out);
 }
 
+void req_suspend(req *r, int (*cont)(req *r))
+{
+    if (r->db) {
+        db_release(r->db);
+        r->db = NULL;
+    }
+    r->resume = cont;
+    MHD_suspend_connection(r->conn);
+}
+
+void req_wake(req *r) { MHD_resume_connection(r->conn); }
+
 const char *req_query(req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);

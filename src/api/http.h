@@ -50,6 +50,8 @@ typedef struct req {
     char token_hash[65];
 
     err_ctx err;
+    int (*resume)(struct req *r);  /* set while parked (req_suspend) */
+    struct claim_item *claim;      /* a parked credit claim */
     const struct qe_snapshot *snapshot; /* the quote engine's, when taken */
 
     /* The answer. */
@@ -96,6 +98,15 @@ int req_idempotency_key(req *r, const char **key);
 /* The SHA-256 (hex) of the request body, to tell a replay from another
  * request under the same Idempotency-Key. */
 void req_body_hash(req *r, char out[65]);
+
+/* Parks the request without holding a worker thread or a database
+ * connection: its connection goes back to the pool, and the worker serves
+ * other connections until req_wake. Then cont(r) runs on a worker and
+ * answers as a handler would. The handler returns 0 right after this;
+ * whoever will call req_wake may do so at once, from any thread. */
+void req_suspend(req *r, int (*cont)(req *r));
+/* Wakes a parked request; any thread. */
+void req_wake(req *r);
 
 /* A query parameter, or NULL. */
 const char *req_query(req *r, const char *name);

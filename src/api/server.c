@@ -190,9 +190,9 @@ static enum MHD_Result queue(req *r)
     return ok;
 }
 
-static enum MHD_Result finish(req *r)
+/* Turns the handler's result rc into the answer and queues it. */
+static enum MHD_Result respond(req *r, int rc)
 {
-    int rc = dispatch(r);
     if (rc) {
         if (!r->err.code)
             err_set(&r->err, rc, NULL);
@@ -208,6 +208,22 @@ static enum MHD_Result finish(req *r)
     if (!r->status)
         r->status = 500;
     return queue(r);
+}
+
+static enum MHD_Result finish(req *r)
+{
+    int rc = dispatch(r);
+    if (!rc && r->resume)
+        return MHD_YES; /* parked (req_suspend): answered when woken */
+    return respond(r, rc);
+}
+
+/* A parked request was woken (req_wake): its continuation answers. */
+static enum MHD_Result resume(req *r)
+{
+    int (*cont)(req *) = r->resume;
+    r->resume = NULL;
+    return respond(r, cont(r));
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -238,6 +254,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
+    if (r->resume)
+        return resume(r);
     if (r->status)
         return MHD_YES; /* answered early */
     return finish(r);
@@ -331,6 +349,7 @@ int server_run(app *a, err_ctx *e)
     if (rc)
         return rc;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, &s,

@@ -17,8 +17,8 @@
 
 #define DAY_MS (24LL * 3600 * 1000)
 
-/* One claim waiting for its batch. It lives on the waiting request's stack;
- * the batcher writes only the result fields and sets done under mu. */
+/* One claim waiting for its batch, in the request's arena. The batcher
+ * writes only the result fields, sets done under mu, then notifies. */
 typedef struct claim_item {
     const char *drop_id, *org_id, *user_id, *idem_key;
     char claim_id[RAND_ID_LEN], grant_id[RAND_ID_LEN];
@@ -29,6 +29,8 @@ typedef struct claim_item {
     bool replayed, won, done;
     char replay_id[RAND_ID_LEN]; /* the claim an earlier request made */
     grant g;
+    void (*notify)(void *arg); /* NULL: a waiter on the done condition */
+    void *arg;
     struct claim_item *next;
 } claim_item;
 
@@ -298,10 +300,22 @@ static void *batcher_main(void *arg)
             cb->tail = &cb->head;
         pthread_mutex_unlock(&cb->mu);
         run_batch(cb, items, n);
+        /* A waiter may free its item as soon as it is done: take the
+         * notifications first, and call them after letting go of mu. */
+        void (*notify[CLAIM_BATCH_MAX])(void *);
+        void *args[CLAIM_BATCH_MAX];
         pthread_mutex_lock(&cb->mu);
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
+            notify[i] = items[i]->notify;
+            args[i] = items[i]->arg;
             items[i]->done = true;
+        }
         pthread_cond_broadcast(&cb->done);
+        pthread_mutex_unlock(&cb->mu);
+        for (int i = 0; i < n; i++)
+            if (notify[i])
+                notify[i](args[i]);
+        pthread_mutex_lock(&cb->mu);
     }
     pthread_mutex_unlock(&cb->mu);
     return NULL;
@@ -346,17 +360,13 @@ void claim_batcher_free(claim_batcher *cb)
     free(cb);
 }
 
-/* Queues it and waits until its batch is settled. */
-static void enqueue_and_wait(claim_batcher *cb, claim_item *it)
+/* Adds it to the queue (mu held) and wakes the batcher. */
+static void enqueue(claim_batcher *cb, claim_item *it)
 {
-    pthread_mutex_lock(&cb->mu);
     it->next = NULL;
     *cb->tail = it;
     cb->tail = &it->next;
     pthread_cond_signal(&cb->wake);
-    while (!it->done)
-        pthread_cond_wait(&cb->done, &cb->mu);
-    pthread_mutex_unlock(&cb->mu);
 }
 
 /* ---- on the request's thread ------------------------------------------- */
@@ -430,38 +440,73 @@ static int precheck(db_conn *c, arena *a, const account_actor *actor, const char
     return rc;
 }
 
+int claim_check(db_conn *c, arena *a, const account_actor *actor, const char *drop_id,
+                const char *idem_key, claim *cl, grant *g, bool *replayed, bool *decided,
+                err_ctx *e)
+{
+    *replayed = false;
+    *decided = true;
+    if (!actor->org_id)
+        return err_set(e, ERR_FORBIDDEN, "only members of an enterprise claim credits");
+    return precheck(c, a, actor, drop_id, idem_key, cl, g, replayed, decided, e);
+}
+
+int claim_queue(claim_batcher *cb, arena *a, const account_actor *actor, const char *drop_id,
+                const char *idem_key, void (*notify)(void *arg), void *arg,
+                claim_ticket **ticket, err_ctx *e)
+{
+    claim_item *it = arena_alloc(a, sizeof *it);
+    *ticket = it;
+    if (!it)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    *it = (claim_item){.drop_id = drop_id, .org_id = actor->org_id,
+                       .user_id = actor->user_id, .idem_key = idem_key, .e = e,
+                       .notify = notify, .arg = arg};
+    rand_id("clm", it->claim_id);
+    rand_id("grt", it->grant_id);
+    pthread_mutex_lock(&cb->mu);
+    enqueue(cb, it);
+    pthread_mutex_unlock(&cb->mu);
+    return 0;
+}
+
+int claim_finish(claim_batcher *cb, claim_ticket *it, db_conn *c, arena *a, claim *cl, grant *g,
+                 bool *replayed, err_ctx *e)
+{
+    pthread_mutex_lock(&cb->mu); /* orders the batcher's writes before our reads */
+    bool done = it->done;
+    pthread_mutex_unlock(&cb->mu);
+    *replayed = false;
+    if (!done)
+        return err_set(e, ERR_INTERNAL, "claim %s read before it was settled", it->claim_id);
+    if (it->rc)
+        return it->rc;
+    if (it->replayed) {
+        *replayed = true;
+        return replay(c, a, it->replay_id, cl, g, e);
+    }
+    /* The batch has committed: the claim and grant are as it wrote them. */
+    *cl = (claim){it->claim_id, it->drop_id, it->org_id, it->user_id, it->g.created_at};
+    *g = it->g;
+    return 0;
+}
+
 int claim_submit(claim_batcher *cb, db_conn *c, arena *a, const account_actor *actor,
                  const char *drop_id, const char *idem_key, claim *cl, grant *g,
                  bool *replayed, err_ctx *e)
 {
-    bool done;
-    *replayed = false;
-    if (!actor->org_id)
-        return err_set(e, ERR_FORBIDDEN, "only members of an enterprise claim credits");
-    int rc = precheck(c, a, actor, drop_id, idem_key, cl, g, replayed, &done, e);
-    if (done)
+    claim_ticket *t;
+    bool decided;
+    int rc = claim_check(c, a, actor, drop_id, idem_key, cl, g, replayed, &decided, e);
+    if (decided)
         return rc;
-    claim_item it = {.drop_id = drop_id, .org_id = actor->org_id, .user_id = actor->user_id,
-                     .idem_key = idem_key, .e = e};
-    rand_id("clm", it.claim_id);
-    rand_id("grt", it.grant_id);
-    enqueue_and_wait(cb, &it);
-    if (it.rc)
-        return it.rc;
-    if (it.replayed) {
-        *replayed = true;
-        return replay(c, a, it.replay_id, cl, g, e);
-    }
-    /* The batch has committed: the claim and grant are as it wrote them. */
-    *cl = (claim){arena_strdup(a, it.claim_id), drop_id, actor->org_id, actor->user_id,
-                  it.g.created_at};
-    *g = it.g;
-    g->id = arena_strdup(a, it.grant_id);
-    g->source_id = cl->id;
-    g->fund_id = arena_strdup(a, it.fund_id);
-    g->currency = arena_strdup(a, it.currency);
-    return cl->id && g->id && g->fund_id && g->currency ? 0
-                                                        : err_set(e, ERR_NOMEM, "out of memory");
+    if ((rc = claim_queue(cb, a, actor, drop_id, idem_key, NULL, NULL, &t, e)))
+        return rc;
+    pthread_mutex_lock(&cb->mu);
+    while (!t->done)
+        pthread_cond_wait(&cb->done, &cb->mu);
+    pthread_mutex_unlock(&cb->mu);
+    return claim_finish(cb, t, c, a, cl, g, replayed, e);
 }
 
 int claim_list(db_conn *c, arena *a, const account_actor *actor, const char *drop_id,

@@ -51,6 +51,23 @@ int claim_submit(claim_batcher *b, db_conn *c, arena *a, const account_actor *ac
                  const char *drop_id, const char *idem_key, claim *cl, grant *g,
                  bool *replayed, err_ctx *e);
 
+/* claim_submit in two steps, for servers that park the request instead of
+ * blocking a thread. claim_check runs the checks on c: when they decide
+ * (a refusal, or a replay of an earlier claim) *decided is set and the
+ * answer is in rc, cl, g and *replayed. Otherwise claim_queue queues the
+ * claim (the ticket lives in arena a, which must outlive it) and returns;
+ * notify(arg) is called on the batcher's thread once it is settled, after
+ * which claim_finish gives the answer. */
+typedef struct claim_item claim_ticket;
+int claim_check(db_conn *c, arena *a, const account_actor *actor, const char *drop_id,
+                const char *idem_key, claim *cl, grant *g, bool *replayed, bool *decided,
+                err_ctx *e);
+int claim_queue(claim_batcher *b, arena *a, const account_actor *actor, const char *drop_id,
+                const char *idem_key, void (*notify)(void *arg), void *arg,
+                claim_ticket **ticket, err_ctx *e);
+int claim_finish(claim_batcher *b, claim_ticket *t, db_conn *c, arena *a, claim *cl, grant *g,
+                 bool *replayed, err_ctx *e);
+
 /* A drop's claims newest first: all for operators, the org's own for
  * anyone else. ERR_NOT_FOUND for an unknown drop. */
 int claim_list(db_conn *c, arena *a, const account_actor *actor, const char *drop_id,
