@@ -16,6 +16,7 @@
 #include "credit/ledger.h"
 
 #define DAY_MS (24LL * 3600 * 1000)
+#define CLAIM_BATCH_ARENA (4u << 20) /* statement arguments of one batch */
 
 /* One claim waiting for its batch, in the request's arena. The batcher
  * writes only the result fields, sets done under mu, then notifies. */
@@ -52,6 +53,7 @@ typedef struct batch {
     claim_item **items; /* sorted by drop, then arrival */
     int n;
     int64_t now;
+    arena *a; /* scratch for the statements' arguments */
 } batch;
 
 typedef struct drop_row {
@@ -86,25 +88,15 @@ static int load_drop(db_conn *c, const char *id, drop_row *d, bool *found, err_c
     return rc;
 }
 
-/* Inserts it's claim row; when another claim holds its place (the same
- * key, or this org's earlier claim on the drop) says which. */
-static int insert_claim(db_conn *c, batch *b, claim_item *it, err_ctx *e)
+/* it's claim row was not inserted: another claim holds its place. Says
+ * which: the same key (a replay, or 422 when for another drop), or this
+ * org's earlier claim on the drop. */
+static int resolve_conflict(db_conn *c, claim_item *it, err_ctx *e)
 {
-    int64_t changed = 0;
     db_stmt *st = NULL;
     bool found;
-    int rc = db_exec(c,
-                     "INSERT INTO claims (id, drop_id, org_id, user_id, idem_key, created_at)"
-                     " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                     DB_ARGS(DB_TEXT(it->claim_id), DB_TEXT(it->drop_id), DB_TEXT(it->org_id),
-                             DB_TEXT(it->user_id), DB_TEXT(it->idem_key), DB_INT(b->now)),
-                     &changed, e);
-    if (rc || changed) {
-        it->won = changed;
-        return rc;
-    }
-    rc = db_query_row(c, "SELECT id, drop_id FROM claims WHERE org_id = ? AND idem_key = ?",
-                      DB_ARGS(DB_TEXT(it->org_id), DB_TEXT(it->idem_key)), &st, &found, e);
+    int rc = db_query_row(c, "SELECT id, drop_id FROM claims WHERE org_id = ? AND idem_key = ?",
+                          DB_ARGS(DB_TEXT(it->org_id), DB_TEXT(it->idem_key)), &st, &found, e);
     if (!rc && found && strcmp(db_text(st, 1), it->drop_id) == 0) {
         it->replayed = true;
         snprintf(it->replay_id, sizeof it->replay_id, "%s", db_text(st, 0));
@@ -114,6 +106,56 @@ static int insert_claim(db_conn *c, batch *b, claim_item *it, err_ctx *e)
         item_fail(it, ERR_CONFLICT, "this org has already claimed from the drop");
     }
     db_done(st);
+    return rc;
+}
+
+typedef struct inserted {
+    claim_item **items;
+    int n;
+} inserted;
+
+/* A RETURNING row of insert_claims: that claim won its row. */
+static int mark_won(db_stmt *st, void *arg, err_ctx *e)
+{
+    inserted *ins = arg;
+    const char *id = db_text(st, 0);
+    (void)e;
+    for (int i = 0; id && i < ins->n; i++)
+        if (strcmp(ins->items[i]->claim_id, id) == 0) {
+            ins->items[i]->won = true;
+            break;
+        }
+    return 0;
+}
+
+#define CLAIM_ROW "(?, ?, ?, ?, ?, ?)"
+#define CLAIM_INSERT "INSERT INTO claims (id, drop_id, org_id, user_id, idem_key, created_at) VALUES "
+#define CLAIM_TAIL " ON CONFLICT DO NOTHING RETURNING id"
+
+/* Inserts the claim rows of items[0..n) in a few statements; those that
+ * collide with an existing claim (one per org and drop, one per key) are
+ * left out and resolved one by one. */
+static int insert_claims(db_conn *c, batch *b, claim_item **items, int n, err_ctx *e)
+{
+    static const char *const sql[DB_ROWS_SIZES] = {
+        CLAIM_INSERT DB_ROWS16(CLAIM_ROW) CLAIM_TAIL, CLAIM_INSERT DB_ROWS4(CLAIM_ROW) CLAIM_TAIL,
+        CLAIM_INSERT CLAIM_ROW CLAIM_TAIL};
+    static const int sizes[DB_ROWS_SIZES] = {16, 4, 1};
+    inserted ins = {items, n};
+    db_arg *args = arena_alloc_raw(b->a, (size_t)n * 6 * sizeof *args);
+    if (!args)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (int i = 0; i < n; i++) {
+        claim_item *it = items[i];
+        db_arg *row = args + (size_t)i * 6;
+        row[0] = DB_TEXT(it->claim_id), row[1] = DB_TEXT(it->drop_id);
+        row[2] = DB_TEXT(it->org_id), row[3] = DB_TEXT(it->user_id);
+        row[4] = DB_TEXT(it->idem_key), row[5] = DB_INT(b->now);
+    }
+    int rc = db_exec_rows(c, sql, sizes, 6, args, n, mark_won, &ins, e);
+    for (int i = 0; !rc && i < n; i++)
+        if (!items[i]->won)
+            rc = resolve_conflict(c, items[i], e);
     return rc;
 }
 
@@ -163,41 +205,63 @@ static int take_places(db_conn *c, const char *drop_id, int64_t want, int64_t *g
     return rc;
 }
 
-/* The grant and the ledger transaction of a claim that won its place. */
-static int settle(db_conn *c, batch *b, const drop_row *d, claim_item *it, err_ctx *e)
+#define GRANT_ROW "(?, ?, ?, 'claim', ?, ?, ?, ?, ?, ?)"
+#define GRANT_INSERT                                                                   \
+    "INSERT INTO grants (id, org_id, fund_id, source, source_id, currency, amount,"    \
+    " remaining, expires_at, created_at) VALUES "
+
+/* The grants and ledger transactions (drop -> wallet) of the claims that
+ * won their places, items[0..n), in a few multi-row statements. */
+static int settle(db_conn *c, batch *b, const drop_row *d, claim_item **items, int n,
+                  err_ctx *e)
 {
-    char from[LEDGER_ACCOUNT_MAX], to[LEDGER_ACCOUNT_MAX], txn[RAND_ID_LEN];
-    memcpy(it->fund_id, d->fund_id, sizeof it->fund_id);
-    memcpy(it->currency, d->currency, sizeof it->currency);
-    it->g = (grant){
-        .id = it->grant_id, .org_id = it->org_id, .fund_id = it->fund_id, .source = "claim",
-        .source_id = it->claim_id, .currency = it->currency, .amount = d->amount,
-        .remaining = d->amount, .expires_at = b->now + d->grant_days * DAY_MS,
-        .created_at = b->now,
-    };
-    int rc = db_exec(c,
-                     "INSERT INTO grants (id, org_id, fund_id, source, source_id, currency,"
-                     " amount, remaining, expires_at, created_at)"
-                     " VALUES (?, ?, ?, 'claim', ?, ?, ?, ?, ?, ?)",
-                     DB_ARGS(DB_TEXT(it->grant_id), DB_TEXT(it->org_id), DB_TEXT(d->fund_id),
-                             DB_TEXT(it->claim_id), DB_TEXT(d->currency), DB_INT(d->amount),
-                             DB_INT(d->amount), DB_INT(it->g.expires_at), DB_INT(b->now)),
-                     NULL, e);
-    ledger_account("drop", it->drop_id, from);
-    ledger_account("wallet", it->org_id, to);
-    ledger_txn lt = {.kind = "claim", .ref = it->claim_id, .org_id = it->org_id,
-                     .currency = d->currency, .created_at = b->now, .n = 2,
-                     .entries = {{from, -d->amount}, {to, d->amount}}};
-    return rc ? rc : ledger_post(c, &lt, txn, e);
+    static const char *const sql[DB_ROWS_SIZES] = {
+        GRANT_INSERT DB_ROWS16(GRANT_ROW), GRANT_INSERT DB_ROWS4(GRANT_ROW),
+        GRANT_INSERT GRANT_ROW};
+    static const int sizes[DB_ROWS_SIZES] = {16, 4, 1};
+    db_arg *args = arena_alloc_raw(b->a, (size_t)n * 9 * sizeof *args);
+    ledger_txn *txns = arena_alloc(b->a, (size_t)n * sizeof *txns);
+    char (*accounts)[2][LEDGER_ACCOUNT_MAX] = arena_alloc_raw(b->a, (size_t)n * sizeof *accounts);
+    char (*txn_ids)[RAND_ID_LEN] = arena_alloc_raw(b->a, (size_t)n * sizeof *txn_ids);
+    if (!args || !txns || !accounts || !txn_ids)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (int i = 0; i < n; i++) {
+        claim_item *it = items[i];
+        memcpy(it->fund_id, d->fund_id, sizeof it->fund_id);
+        memcpy(it->currency, d->currency, sizeof it->currency);
+        it->g = (grant){
+            .id = it->grant_id, .org_id = it->org_id, .fund_id = it->fund_id,
+            .source = "claim", .source_id = it->claim_id, .currency = it->currency,
+            .amount = d->amount, .remaining = d->amount,
+            .expires_at = b->now + d->grant_days * DAY_MS, .created_at = b->now,
+        };
+        db_arg *row = args + (size_t)i * 9;
+        row[0] = DB_TEXT(it->grant_id), row[1] = DB_TEXT(it->org_id);
+        row[2] = DB_TEXT(d->fund_id), row[3] = DB_TEXT(it->claim_id);
+        row[4] = DB_TEXT(d->currency), row[5] = DB_INT(d->amount), row[6] = DB_INT(d->amount);
+        row[7] = DB_INT(it->g.expires_at), row[8] = DB_INT(b->now);
+        ledger_account("drop", it->drop_id, accounts[i][0]);
+        ledger_account("wallet", it->org_id, accounts[i][1]);
+        rand_id("txn", txn_ids[i]);
+        txns[i] = (ledger_txn){.id = txn_ids[i], .kind = "claim", .ref = it->claim_id,
+                               .org_id = it->org_id, .currency = d->currency,
+                               .created_at = b->now, .n = 2,
+                               .entries = {{accounts[i][0], -d->amount},
+                                           {accounts[i][1], d->amount}}};
+    }
+    int rc = db_exec_rows(c, sql, sizes, 9, args, n, NULL, NULL, e);
+    return rc ? rc : ledger_post_many(c, b->a, txns, n, e);
 }
 
-/* Settles the claims items[0..n) on one drop. */
+/* Settles the claims items[0..n) on one drop: claim rows first (the
+ * duplicates drop out), then the places for all winners at once, then
+ * their grants; those past the places left are taken back. */
 static int settle_drop(db_conn *c, batch *b, claim_item **items, int n, err_ctx *e)
 {
     drop_row d;
     bool found;
-    claim_item *winners[CLAIM_BATCH_MAX];
-    int nwin = 0;
+    claim_item *open[CLAIM_BATCH_MAX], *winners[CLAIM_BATCH_MAX];
+    int nopen = 0, nwin = 0;
     int64_t got = 0;
     int rc = load_drop(c, items[0]->drop_id, &d, &found, e);
     for (int i = 0; !rc && i < n; i++) {
@@ -207,23 +271,23 @@ static int settle_drop(db_conn *c, batch *b, claim_item **items, int n, err_ctx 
             item_fail(items[i], ERR_CONFLICT, "the drop is not open yet");
         else if (b->now >= d.closes_at)
             item_fail(items[i], ERR_CONFLICT, "the drop is closed");
-        else if (!(rc = insert_claim(c, b, items[i], e)) && items[i]->won)
-            winners[nwin++] = items[i];
+        else
+            open[nopen++] = items[i];
     }
+    if (!rc && nopen)
+        rc = insert_claims(c, b, open, nopen, e);
+    for (int i = 0; !rc && i < nopen; i++)
+        if (open[i]->won)
+            winners[nwin++] = open[i];
     if (!rc && nwin)
         rc = take_places(c, items[0]->drop_id, nwin, &got, e);
-    for (int i = 0; !rc && i < nwin; i++) {
-        claim_item *it = winners[i];
-        if (i < got) {
-            rc = settle(c, b, &d, it, e);
-            continue;
-        }
-        it->won = false;
-        item_fail(it, ERR_CONFLICT, "the drop is sold out");
-        rc = db_exec(c, "DELETE FROM claims WHERE id = ?", DB_ARGS(DB_TEXT(it->claim_id)), NULL,
-                     e);
+    for (int i = (int)got; !rc && i < nwin; i++) {
+        winners[i]->won = false;
+        item_fail(winners[i], ERR_CONFLICT, "the drop is sold out");
+        rc = db_exec(c, "DELETE FROM claims WHERE id = ?", DB_ARGS(DB_TEXT(winners[i]->claim_id)),
+                     NULL, e);
     }
-    return rc;
+    return rc || !got ? rc : settle(c, b, &d, winners, (int)got, e);
 }
 
 static int batch_tx(db_conn *c, void *arg, err_ctx *e)
@@ -265,12 +329,13 @@ static void run_batch(claim_batcher *cb, claim_item **items, int n)
 {
     err_ctx e = {0};
     db_conn *c = NULL;
-    batch b = {.items = items, .n = n};
+    batch b = {.items = items, .n = n, .a = arena_new(CLAIM_BATCH_ARENA)};
     sort_by_drop(items, n);
-    int rc = db_acquire(cb->db, &c, &e);
+    int rc = b.a ? db_acquire(cb->db, &c, &e) : err_set(&e, ERR_NOMEM, "out of memory");
     if (!rc)
         rc = db_transact(c, batch_tx, &b, &e);
     db_release(c);
+    arena_free(b.a);
     if (!rc)
         return;
     log_warn(cb->lg, NULL, "claims: a batch of %d failed: %s", n, e.detail);
@@ -398,46 +463,71 @@ static int replay(db_conn *c, arena *a, const char *claim_id, claim *cl, grant *
     return rc ? rc : grant_of(c, a, claim_id, g, e);
 }
 
-/* What can be refused without the batcher: a replay, an unknown drop, an
- * org the drop is not for, a second claim, a sold-out drop. *done says
- * the answer is already decided (rc, or a replay in cl and g). */
+/* What can be decided without the batcher, in one query: an unknown drop,
+ * a replay (or a key used for another drop), a drop that is not open or
+ * not for this org, a second claim, a sold-out drop. *done says the answer
+ * is decided (rc, or a replay in cl and g). */
 static int precheck(db_conn *c, arena *a, const account_actor *actor, const char *drop_id,
                     const char *idem_key, claim *cl, grant *g, bool *replayed, bool *done,
                     err_ctx *e)
 {
     db_stmt *st = NULL;
     bool found;
-    drop d;
-    account_org org;
-    const char *why, *old = NULL;
+    const char *why, *key_claim = NULL, *mine = NULL;
     int64_t now = clock_now_ms();
     *done = true;
-    int rc = db_query_row(c, "SELECT id, drop_id FROM claims WHERE org_id = ? AND idem_key = ?",
-                          DB_ARGS(DB_TEXT(actor->org_id), DB_TEXT(idem_key)), &st, &found, e);
-    if (!rc && found && strcmp(db_text(st, 1), drop_id) != 0)
-        rc = err_field_add(e, "Idempotency-Key", "was already used for another request");
-    else if (!rc && found && !(old = arena_strdup(a, db_text(st, 0))))
-        rc = err_set(e, ERR_NOMEM, "out of memory");
-    db_done(st);
-    if (rc || old) {
-        *replayed = old != NULL;
-        return rc ? rc : replay(c, a, old, cl, g, e);
-    }
-    if ((rc = drop_get(c, a, drop_id, &d, e)) ||
-        (rc = account_org_get(c, a, actor, actor->org_id, &org, e)))
+    int rc = db_query_row(c,
+                          "SELECT d.opens_at, d.closes_at, d.industries, d.sizes,"
+                          " (SELECT COALESCE(SUM(remaining), 0) FROM drop_shards s"
+                          "   WHERE s.drop_id = d.id),"
+                          " o.kind, o.industry, o.size,"
+                          " (SELECT k.drop_id FROM claims k WHERE k.org_id = o.id"
+                          "   AND k.idem_key = ?),"
+                          " (SELECT k.id FROM claims k WHERE k.org_id = o.id"
+                          "   AND k.idem_key = ?),"
+                          " (SELECT m.id FROM claims m WHERE m.drop_id = d.id"
+                          "   AND m.org_id = o.id)"
+                          " FROM drops d JOIN orgs o ON o.id = ? WHERE d.id = ?",
+                          DB_ARGS(DB_TEXT(idem_key), DB_TEXT(idem_key), DB_TEXT(actor->org_id),
+                                  DB_TEXT(drop_id)),
+                          &st, &found, e);
+    if (!rc && !found)
+        rc = err_set(e, ERR_NOT_FOUND, "no drop %s", drop_id);
+    if (rc) {
+        db_done(st);
         return rc;
+    }
+    drop d = {.opens_at = db_int(st, 0), .closes_at = db_int(st, 1),
+              .industries = arena_strdup(a, db_text(st, 2)),
+              .sizes = arena_strdup(a, db_text(st, 3)), .remaining = db_int(st, 4)};
+    account_org org = {.kind = arena_strdup(a, db_text(st, 5)),
+                       .industry = arena_strdup(a, db_text(st, 6)),
+                       .size = arena_strdup(a, db_text(st, 7))};
+    const char *key_drop = db_text(st, 8);
+    if (key_drop && strcmp(key_drop, drop_id) != 0)
+        rc = err_field_add(e, "Idempotency-Key", "was already used for another request");
+    else if (key_drop)
+        key_claim = arena_strdup(a, db_text(st, 9));
+    else if (db_text(st, 10))
+        mine = arena_strdup(a, db_text(st, 10));
+    db_done(st);
+    if (rc)
+        return rc;
+    if (!d.industries || !d.sizes || !org.kind || !org.industry || !org.size ||
+        (key_drop && !key_claim))
+        return err_set(e, ERR_NOMEM, "out of memory");
+    if (key_claim) {
+        *replayed = true;
+        return replay(c, a, key_claim, cl, g, e);
+    }
     if ((rc = drop_refusal(&d, &org, now, &why)))
         return err_set(e, rc, "%s", why);
-    rc = db_query_row(c, "SELECT id FROM claims WHERE drop_id = ? AND org_id = ?",
-                      DB_ARGS(DB_TEXT(drop_id), DB_TEXT(actor->org_id)), &st, &found, e);
-    if (!rc && found)
-        rc = err_set(e, ERR_CONFLICT, "this org has already claimed from the drop (%s)",
-                     db_text(st, 0));
-    db_done(st);
-    if (!rc && d.remaining == 0)
-        rc = err_set(e, ERR_CONFLICT, "the drop is sold out");
-    *done = rc != 0;
-    return rc;
+    if (mine)
+        return err_set(e, ERR_CONFLICT, "this org has already claimed from the drop (%s)", mine);
+    if (d.remaining == 0)
+        return err_set(e, ERR_CONFLICT, "the drop is sold out");
+    *done = false;
+    return 0;
 }
 
 int claim_check(db_conn *c, arena *a, const account_actor *actor, const char *drop_id,

@@ -55,6 +55,11 @@ void ledger_account(const char *kind, const char *id, char out[LEDGER_ACCOUNT_MA
  * gets a new id in idbuf. */
 int ledger_post(db_conn *c, ledger_txn *t, char idbuf[RAND_ID_LEN], err_ctx *e);
 
+/* ledger_post for many two-entry transactions at once (a batch of
+ * claims): each is checked, then all are written in a few multi-row
+ * statements. Each t->id must be set. Scratch comes from a. */
+int ledger_post_many(db_conn *c, arena *a, const ledger_txn *t, int n, err_ctx *e);
+
 /* Transactions newest first, each with its entries: an operator sees all
  * (or one org's with org_id), anyone else only their org's. */
 int ledger_list(db_conn *c, arena *a, const account_actor *actor, const char *org_id,

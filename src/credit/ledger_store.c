@@ -39,6 +39,48 @@ int ledger_post(db_conn *c, ledger_txn *t, char idbuf[RAND_ID_LEN], err_ctx *e)
     return rc;
 }
 
+#define TXN_ROW "(?, ?, ?, ?, ?)"
+#define TXN_INSERT "INSERT INTO ledger_txns (id, kind, ref, org_id, created_at) VALUES "
+#define ENTRY_ROW "(?, ?, ?, ?, ?)"
+#define ENTRY_INSERT "INSERT INTO ledger_entries (txn_id, seq, account, currency, amount) VALUES "
+
+int ledger_post_many(db_conn *c, arena *a, const ledger_txn *t, int n, err_ctx *e)
+{
+    static const char *const txn_sql[DB_ROWS_SIZES] = {
+        TXN_INSERT DB_ROWS16(TXN_ROW), TXN_INSERT DB_ROWS4(TXN_ROW), TXN_INSERT TXN_ROW};
+    /* Two entries per transaction: 8, 2 and 1 transactions' worth. */
+    static const char *const entry_sql[DB_ROWS_SIZES] = {
+        ENTRY_INSERT DB_ROWS16(ENTRY_ROW), ENTRY_INSERT DB_ROWS4(ENTRY_ROW),
+        ENTRY_INSERT ENTRY_ROW ", " ENTRY_ROW};
+    static const int txn_sizes[DB_ROWS_SIZES] = {16, 4, 1};
+    static const int entry_sizes[DB_ROWS_SIZES] = {8, 2, 1};
+    int rc = 0;
+    db_arg *targs = arena_alloc_raw(a, (size_t)n * 5 * sizeof *targs);
+    db_arg *eargs = arena_alloc_raw(a, (size_t)n * 10 * sizeof *eargs);
+    if (!targs || !eargs)
+        return nomem(e);
+    for (int i = 0; !rc && i < n; i++) {
+        const ledger_txn *x = &t[i];
+        if ((rc = ledger_check(x, e)))
+            break;
+        if (x->n != 2 || !x->id)
+            return err_set(e, ERR_INTERNAL, "ledger_post_many: two entries and an id each");
+        db_arg *ta = targs + (size_t)i * 5, *ea = eargs + (size_t)i * 10;
+        ta[0] = DB_TEXT(x->id), ta[1] = DB_TEXT(x->kind), ta[2] = DB_TEXT(x->ref);
+        ta[3] = DB_TEXT(x->org_id), ta[4] = DB_INT(x->created_at);
+        for (int k = 0; k < 2; k++) {
+            db_arg *row = ea + k * 5;
+            row[0] = DB_TEXT(x->id), row[1] = DB_INT(k), row[2] = DB_TEXT(x->entries[k].account);
+            row[3] = DB_TEXT(x->currency), row[4] = DB_INT(x->entries[k].amount);
+        }
+    }
+    if (!rc)
+        rc = db_exec_rows(c, txn_sql, txn_sizes, 5, targs, n, NULL, NULL, e);
+    if (!rc)
+        rc = db_exec_rows(c, entry_sql, entry_sizes, 10, eargs, n, NULL, NULL, e);
+    return rc;
+}
+
 int ledger_balance(db_conn *c, const char *account, int64_t *out, err_ctx *e)
 {
     db_stmt *st = NULL;

@@ -325,6 +325,28 @@ int db_exec(db_conn *c, const char *sql, const db_arg *args, int nargs, int64_t 
     return rc;
 }
 
+int db_exec_rows(db_conn *c, const char *const sql[DB_ROWS_SIZES],
+                 const int sizes[DB_ROWS_SIZES], int ncols, const db_arg *args, int nrows,
+                 int (*row_fn)(db_stmt *st, void *arg, err_ctx *e), void *arg, err_ctx *e)
+{
+    int rc = 0, done = 0;
+    for (int k = 0; !rc && k < DB_ROWS_SIZES; k++) {
+        while (!rc && nrows - done >= sizes[k]) {
+            db_stmt *st = NULL;
+            bool row = true;
+            rc = db_query(c, sql[k], args + (size_t)done * (size_t)ncols, sizes[k] * ncols, &st,
+                          e);
+            while (!rc && !(rc = db_step(st, &row, e)) && row)
+                rc = row_fn ? row_fn(st, arg, e) : 0;
+            db_done(st);
+            done += sizes[k];
+        }
+    }
+    if (!rc && done < nrows)
+        rc = err_set(e, ERR_INTERNAL, "db_exec_rows: the smallest chunk must be 1 row");
+    return rc;
+}
+
 int db_query_row(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,
                  bool *found, err_ctx *e)
 {

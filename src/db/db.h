@@ -106,6 +106,22 @@ const char *db_col_name(db_stmt *st, int col);
 int db_exec(db_conn *c, const char *sql, const db_arg *args, int nargs, int64_t *changes,
             err_ctx *e);
 
+/* Many rows in few statements: sql[k] inserts sizes[k] rows (largest
+ * first, the last 1), each of ncols placeholders; args holds nrows * ncols
+ * arguments row by row. Chunks of the largest size that fits go first, so
+ * 37 rows with sizes {16, 4, 1} take 2 + 1 + 1 statements. When row_fn is
+ * given it is called for every row the statements return (RETURNING). */
+#define DB_ROWS_SIZES 3
+int db_exec_rows(db_conn *c, const char *const sql[DB_ROWS_SIZES],
+                 const int sizes[DB_ROWS_SIZES], int ncols, const db_arg *args, int nrows,
+                 int (*row_fn)(db_stmt *st, void *arg, err_ctx *e), void *arg, err_ctx *e);
+
+/* Statement text for db_exec_rows: a VALUES list of 1, 4 or 16 copies of
+ * one row's placeholders, e.g. DB_ROWS16("(?, ?)"). */
+#define DB_ROWS1(r) r
+#define DB_ROWS4(r) r ", " r ", " r ", " r
+#define DB_ROWS16(r) DB_ROWS4(r) ", " DB_ROWS4(r) ", " DB_ROWS4(r) ", " DB_ROWS4(r)
+
 /* Runs one row query; *found tells whether a row came back. The statement
  * stays open on the row for db_int / db_text until db_done. */
 int db_query_row(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,

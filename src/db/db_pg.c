@@ -11,7 +11,7 @@
 
 #include "db/driver.h"
 
-#define PG_MAX_PARAMS 32
+#define PG_MAX_PARAMS 1024 /* multi-row inserts (db_exec_rows) need a few hundred */
 #define PG_INT_LEN 24
 
 typedef struct pg_conn {
@@ -25,8 +25,8 @@ typedef struct pg_stmt {
     pg_conn *c;
     char name[16];
     int nparams;
-    const char *values[PG_MAX_PARAMS];
-    char ints[PG_MAX_PARAMS][PG_INT_LEN];
+    const char **values;         /* nparams of them, ... */
+    char (*ints)[PG_INT_LEN];    /* ... and room to print the integers */
     PGresult *res;
     int row, nrows;
 } pg_stmt;
@@ -147,6 +147,13 @@ static int rewrite(const char *sql, char *out, size_t n)
     return count;
 }
 
+static void pg_stmt_free(pg_stmt *st)
+{
+    free(st->values);
+    free(st->ints);
+    free(st);
+}
+
 static int pg_prepare(void *conn, const char *sql, void **out, err_ctx *e)
 {
     pg_conn *c = conn;
@@ -160,14 +167,26 @@ static int pg_prepare(void *conn, const char *sql, void **out, err_ctx *e)
     }
     st->c = c;
     st->nparams = rewrite(sql, text, n);
+    if (st->nparams > PG_MAX_PARAMS) {
+        free(text);
+        free(st);
+        return err_set(e, ERR_INTERNAL, "too many parameters");
+    }
+    st->values = calloc((size_t)st->nparams + 1, sizeof *st->values);
+    st->ints = calloc((size_t)st->nparams + 1, sizeof *st->ints);
+    if (!st->values || !st->ints) {
+        free(text);
+        pg_stmt_free(st);
+        return err_set(e, ERR_NOMEM, "out of memory");
+    }
     snprintf(st->name, sizeof st->name, "s%u", ++c->seq);
     PGresult *res = PQprepare(c->pg, st->name, text, 0, NULL);
     int rc = PQresultStatus(res) == PGRES_COMMAND_OK ? 0 : map_error(c, res, e);
     PQclear(res);
     free(text);
-    if (rc || st->nparams > PG_MAX_PARAMS) {
-        free(st);
-        return rc ? rc : err_set(e, ERR_INTERNAL, "too many parameters");
+    if (rc) {
+        pg_stmt_free(st);
+        return rc;
     }
     *out = st;
     return 0;
@@ -190,7 +209,7 @@ static void pg_finalize(void *stmt)
         snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
         PQclear(PQexec(st->c->pg, sql));
     }
-    free(st);
+    pg_stmt_free(st);
 }
 
 static int pg_bind(void *stmt, const db_arg *args, int n, err_ctx *e)
