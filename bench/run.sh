@@ -5,6 +5,8 @@
 #   1. build/bench/bench_quote: quote_price in process vs. list prices only.
 #   2. POST /api/v1/quotes on build/cocloud vs. nginx serving a static file
 #      of the same size, both under wrk with the same script.
+#   3. credit claims/s on PostgreSQL through one and two instances vs.
+#      pgbench's hot-row baseline on the same cluster (bench/claims.sh).
 # Everything it starts lives in a temporary directory and is stopped on exit.
 # BENCH_DURATION (seconds per wrk run, default 10) and BENCH_ROUND (seconds
 # per bench_quote round, default 1) shorten or lengthen it.
@@ -164,12 +166,22 @@ h_base=$(cat "$tmp/nginx.rate")
 h_bad=$(cat "$tmp/cocloud.bad")
 n_bad=$(cat "$tmp/nginx.bad")
 
+# --- 3. claims on PostgreSQL ----------------------------------------------------
+say "credit claims on PostgreSQL (bench/claims.sh)"
+bench/claims.sh >"$tmp/claims.out"
+c_one=$(val claims_one_per_s "$tmp/claims.out")
+c_two=$(val claims_two_per_s "$tmp/claims.out")
+c_base=$(val pgbench_hot_tps "$tmp/claims.out")
+c_p99=$(val claims_p99_one "$tmp/claims.out")
+c_audit=$(val claims_audit "$tmp/claims.out")
+
 # --- table -------------------------------------------------------------------
 awk -v qr="$q_rate" -v qb="$q_base" -v qu="$q_us" -v hr="$h_rate" -v hb="$h_base" \
   -v hbad="$h_bad" -v nbad="$n_bad" -v size="$size" -v nrej="$nrej" -v stored="$stored" \
   -v hp99="$(cat "$tmp/cocloud.p99")" -v np99="$(cat "$tmp/nginx.p99")" \
   -v d="$duration" -v t="$wrk_threads" -v c="$wrk_conns" -v load="$load" \
-  -v cpus="$(getconf _NPROCESSORS_ONLN)" 'BEGIN {
+  -v cpus="$(getconf _NPROCESSORS_ONLN)" -v c1="$c_one" -v c2="$c_two" -v cb="$c_base" \
+  -v cp99="$c_p99" -v caudit="$c_audit" 'BEGIN {
   ok = "met"; no = "NOT met"
   printf "\n%-44s %14s %14s %8s  %s\n", "benchmark", "cocloud", "baseline", "ratio", "goal"
   printf "%-44s %14s %14s %8s  %s\n", "---------", "-------", "--------", "-----", "----"
@@ -182,6 +194,11 @@ awk -v qr="$q_rate" -v qb="$q_base" -v qu="$q_us" -v hr="$h_rate" -v hb="$h_base
     (hr / hb >= 0.7 ? ok : no)
   printf "%-44s %14s %14s\n", "  p99 latency", hp99, np99
   printf "%-44s %14d %14d\n", "  non-2xx answers", hbad, nbad
+  printf "%-44s %14.0f %14.0f %8.3f  (baseline: pgbench, one UPDATE of one hot row)\n",
+    "claims/s on PostgreSQL, one instance", c1, cb, c1 / cb
+  printf "%-44s %14.0f %14.0f %8.3f  audit afterwards: %s\n",
+    "claims/s on PostgreSQL, two instances", c2, cb, c2 / cb, caudit
+  printf "%-44s %14s\n", "  p99 latency, one instance", cp99
   printf "\nbaselines: list prices only (in process); nginx serving the same %d-byte answer\n", size
   printf "as a static file (HTTP). The answer lists %d rejections; %d quotes were stored.\n",
     nrej, stored
