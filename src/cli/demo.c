@@ -7,6 +7,7 @@
 #include "account/account.h"
 #include "base/clock.h"
 #include "cli/demo_catalog.h"
+#include "cli/demo_credit.h"
 
 typedef struct demo_account {
     const char *role, *email, *name;
@@ -52,6 +53,8 @@ int demo_seed(db *d, FILE *out, err_ctx *e)
     arena_free(a);
     if (!rc)
         rc = demo_catalog_seed(d, clock_now_ms(), e);
+    if (!rc)
+        rc = demo_credit_seed(d, clock_now_ms(), e);
     if (rc)
         return rc;
     fprintf(out, "\ncocloud demo: sign in with any of these (password: %s)\n", DEMO_PASSWORD);
