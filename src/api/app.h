@@ -20,7 +20,7 @@ typedef struct claim_batcher claim_batcher;
 typedef struct app_config {
     const char *listen;      /* "127.0.0.1:8080", "[::1]:8080", port 0 = any */
     const char *db_url;      /* SQLite file path or postgres:// URL */
-    int db_pool;             /* connections; 0 = threads + 2 */
+    int db_pool;             /* connections; 0 = threads + 3 */
     int db_timeout_ms;       /* statement and lock timeout */
     int threads;             /* HTTP worker threads */
     size_t max_body;         /* bytes; routes may declare less */
