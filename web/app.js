@@ -24,6 +24,10 @@ const ROUTES = [
   { path: '/campaigns', page: 'campaigns', roles: ['operator'] },
   { path: '/campaigns/:id', page: 'campaign', roles: ['operator'] },
   { path: '/setup', page: 'setup', roles: ['operator'] },
+  { path: '/credits', page: 'credits', roles: ['enterprise'] },
+  { path: '/funds', page: 'funds', roles: ['operator'] },
+  { path: '/funds/:id', page: 'fund', roles: ['operator'] },
+  { path: '/funds/:id/drops/:drop', page: 'drop', roles: ['operator'] },
   { path: '/password', page: 'password' },
 ];
 
@@ -35,8 +39,10 @@ const NAV = [
   { href: '/catalog', key: 'nav.catalog', testid: 'nav-catalog' },
   { href: '/offers', key: 'nav.offers', testid: 'nav-offers', show: hasRole('enterprise', 'partner') },
   { href: '/quote', key: 'nav.quote', testid: 'nav-quote', show: hasRole('enterprise', 'partner') },
+  { href: '/credits', key: 'nav.credits', testid: 'nav-credits', show: hasRole('enterprise') },
   { href: '/campaigns', key: 'nav.campaigns', testid: 'nav-campaigns', show: hasRole('operator') },
   { href: '/setup', key: 'nav.setup', testid: 'nav-setup', show: hasRole('operator') },
+  { href: '/funds', key: 'nav.funds', testid: 'nav-funds', show: hasRole('operator') },
   { href: '/members', key: 'nav.members', testid: 'nav-members', show: () => !!session.org },
   { href: '/orgs', key: 'nav.orgs', testid: 'nav-orgs', show: hasRole('operator') },
   { href: '/users', key: 'nav.users', testid: 'nav-users', show: hasRole('operator') },

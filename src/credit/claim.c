@@ -37,6 +37,7 @@ typedef struct claim_item {
 
 struct claim_batcher {
     db *db;
+    db_conn *conn; /* its own, taken for good: waiters may hold all the others */
     const logger *lg;
     int max_batch;
     pthread_mutex_t mu;
@@ -95,16 +96,21 @@ static int resolve_conflict(db_conn *c, claim_item *it, err_ctx *e)
 {
     db_stmt *st = NULL;
     bool found;
-    int rc = db_query_row(c, "SELECT id, drop_id FROM claims WHERE org_id = ? AND idem_key = ?",
-                          DB_ARGS(DB_TEXT(it->org_id), DB_TEXT(it->idem_key)), &st, &found, e);
-    if (!rc && found && strcmp(db_text(st, 1), it->drop_id) == 0) {
-        it->replayed = true;
+    int rc = db_query_row(c,
+                          "SELECT id, drop_id, idem_key FROM claims WHERE org_id = ?"
+                          " AND (idem_key = ? OR drop_id = ?) ORDER BY idem_key = ? DESC",
+                          DB_ARGS(DB_TEXT(it->org_id), DB_TEXT(it->idem_key),
+                                  DB_TEXT(it->drop_id), DB_TEXT(it->idem_key)),
+                          &st, &found, e);
+    if (!rc && found) /* the claim in its way, which may be of this batch */
         snprintf(it->replay_id, sizeof it->replay_id, "%s", db_text(st, 0));
-    } else if (!rc && found) {
+    if (!rc && found && strcmp(db_text(st, 2), it->idem_key) == 0 &&
+        strcmp(db_text(st, 1), it->drop_id) == 0)
+        it->replayed = true;
+    else if (!rc && found && strcmp(db_text(st, 2), it->idem_key) == 0)
         it->rc = err_field_add(it->e, "Idempotency-Key", "was already used for another request");
-    } else if (!rc) {
+    else if (!rc)
         item_fail(it, ERR_CONFLICT, "this org has already claimed from the drop");
-    }
     db_done(st);
     return rc;
 }
@@ -267,10 +273,10 @@ static int settle_drop(db_conn *c, batch *b, claim_item **items, int n, err_ctx 
     for (int i = 0; !rc && i < n; i++) {
         if (!found)
             item_fail(items[i], ERR_NOT_FOUND, "no such drop");
-        else if (b->now < d.opens_at)
-            item_fail(items[i], ERR_CONFLICT, "the drop is not open yet");
         else if (b->now >= d.closes_at)
             item_fail(items[i], ERR_CONFLICT, "the drop is closed");
+        else if (b->now < d.opens_at)
+            item_fail(items[i], ERR_CONFLICT, "the drop is not open yet");
         else
             open[nopen++] = items[i];
     }
@@ -286,6 +292,13 @@ static int settle_drop(db_conn *c, batch *b, claim_item **items, int n, err_ctx 
         item_fail(winners[i], ERR_CONFLICT, "the drop is sold out");
         rc = db_exec(c, "DELETE FROM claims WHERE id = ?", DB_ARGS(DB_TEXT(winners[i]->claim_id)),
                      NULL, e);
+        /* A claim of the same org that collided with this one came later:
+         * it finds no place either (a replay of it gets the same answer). */
+        for (int k = 0; k < nopen; k++)
+            if (!open[k]->won && strcmp(open[k]->replay_id, winners[i]->claim_id) == 0) {
+                open[k]->replayed = false;
+                item_fail(open[k], ERR_CONFLICT, "the drop is sold out");
+            }
     }
     return rc || !got ? rc : settle(c, b, &d, winners, (int)got, e);
 }
@@ -299,6 +312,7 @@ static int batch_tx(db_conn *c, void *arg, err_ctx *e)
         claim_item *it = b->items[i];
         it->rc = 0;
         it->replayed = it->won = false;
+        it->replay_id[0] = '\0';
         err_clear(it->e);
     }
     for (int i = 0; !rc && i < b->n;) {
@@ -328,13 +342,11 @@ static void sort_by_drop(claim_item **v, int n)
 static void run_batch(claim_batcher *cb, claim_item **items, int n)
 {
     err_ctx e = {0};
-    db_conn *c = NULL;
     batch b = {.items = items, .n = n, .a = arena_new(CLAIM_BATCH_ARENA)};
     sort_by_drop(items, n);
-    int rc = b.a ? db_acquire(cb->db, &c, &e) : err_set(&e, ERR_NOMEM, "out of memory");
+    int rc = b.a ? db_check(cb->conn, &e) : err_set(&e, ERR_NOMEM, "out of memory");
     if (!rc)
-        rc = db_transact(c, batch_tx, &b, &e);
-    db_release(c);
+        rc = db_transact(cb->conn, batch_tx, &b, &e);
     arena_free(b.a);
     if (!rc)
         return;
@@ -396,6 +408,11 @@ int claim_batcher_new(db *d, const logger *lg, int max_batch, claim_batcher **ou
     cb->lg = lg;
     cb->max_batch = max_batch < 1 ? 1 : max_batch > CLAIM_BATCH_MAX ? CLAIM_BATCH_MAX : max_batch;
     cb->tail = &cb->head;
+    int rc = db_acquire(d, &cb->conn, e);
+    if (rc) {
+        free(cb);
+        return rc;
+    }
     pthread_mutex_init(&cb->mu, NULL);
     pthread_cond_init(&cb->wake, NULL);
     pthread_cond_init(&cb->done, NULL);
@@ -403,6 +420,7 @@ int claim_batcher_new(db *d, const logger *lg, int max_batch, claim_batcher **ou
         pthread_mutex_destroy(&cb->mu);
         pthread_cond_destroy(&cb->wake);
         pthread_cond_destroy(&cb->done);
+        db_release(cb->conn);
         free(cb);
         return err_set(e, ERR_INTERNAL, "cannot start the claim batcher");
     }
@@ -419,6 +437,7 @@ void claim_batcher_free(claim_batcher *cb)
     pthread_cond_signal(&cb->wake);
     pthread_mutex_unlock(&cb->mu);
     pthread_join(cb->thread, NULL);
+    db_release(cb->conn);
     pthread_mutex_destroy(&cb->mu);
     pthread_cond_destroy(&cb->wake);
     pthread_cond_destroy(&cb->done);

@@ -116,16 +116,19 @@ int fund_list(db_conn *c, arena *a, account_page pg, fund **items, int *n, const
               err_ctx *e);
 
 /* Opens a drop on fund_id, reserving amount * quantity (ledger: fund ->
- * drop). ERR_NOT_FOUND for an unknown fund; ERR_CONFLICT on "amount" when
- * the fund has not that much available. */
+ * drop). ERR_NOT_FOUND for an unknown fund; ERR_VALIDATION on "closes_at"
+ * when the window is already over; ERR_CONFLICT on "quantity" when the
+ * fund has not that much available. */
 int drop_create(db_conn *c, arena *a, const char *fund_id, const drop_input *in,
                 const credit_idem *idem, drop *out, bool *replayed, err_ctx *e);
 int drop_get(db_conn *c, arena *a, const char *id, drop *out, err_ctx *e);
 /* Newest first, of one fund or (fund_id NULL) all. */
 int drop_list(db_conn *c, arena *a, const char *fund_id, account_page pg, drop **items, int *n,
               const char **next, err_ctx *e);
-/* Ends a drop now and returns its unclaimed places to the fund (ledger:
- * drop -> fund). ERR_CONFLICT when it is already closed. */
+/* Ends a drop now (if still open) and returns its unclaimed places to the
+ * fund (ledger: drop -> fund); a drop whose window ended on its own is
+ * settled the same way. ERR_CONFLICT when it is closed with nothing left
+ * to return. */
 int drop_close(db_conn *c, arena *a, const char *id, drop *out, err_ctx *e);
 
 #endif

@@ -91,10 +91,11 @@ int drop_check(const drop_input *in, err_ctx *e)
 
 drop_state drop_status(const drop *d, int64_t now)
 {
-    if (now < d->opens_at)
-        return DROP_SCHEDULED;
+    /* Closed first: a drop closed before it opened has closes_at < opens_at. */
     if (now >= d->closes_at)
         return DROP_CLOSED;
+    if (now < d->opens_at)
+        return DROP_SCHEDULED;
     return d->remaining > 0 ? DROP_OPEN : DROP_SOLD_OUT;
 }
 
@@ -116,10 +117,10 @@ static bool csv_has(const char *csv, const char *word)
 int drop_refusal(const drop *d, const account_org *org, int64_t now, const char **why)
 {
     *why = NULL;
-    if (now < d->opens_at)
-        *why = "the drop is not open yet";
-    else if (now >= d->closes_at)
+    if (now >= d->closes_at)
         *why = "the drop is closed";
+    else if (now < d->opens_at)
+        *why = "the drop is not open yet";
     if (*why)
         return ERR_CONFLICT;
     if (!org || strcmp(org->kind, "enterprise") != 0)

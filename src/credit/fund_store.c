@@ -348,6 +348,8 @@ int drop_create(db_conn *c, arena *a, const char *fund_id, const drop_input *in,
         return nomem(e);
     clock_parse(in->opens_at, &t.d.opens_at);
     clock_parse(in->closes_at, &t.d.closes_at);
+    if (t.d.closes_at <= t.now)
+        return err_field_add(e, "closes_at", "must be in the future");
     rc = db_transact(c, drop_create_tx, &t, e);
     if (rc == ERR_CONFLICT && !e->nfields) { /* the same key, at the same moment */
         err_clear(e);
@@ -406,16 +408,16 @@ static int drop_close_tx(db_conn *c, void *arg, err_ctx *e)
         snprintf(currency, sizeof currency, "%s", db_text(st, 1));
     }
     db_done(st);
-    if (!rc)
+    if (!rc) /* still open: it ends now (one whose window ended is only settled) */
         rc = db_exec(c, "UPDATE drops SET closes_at = ? WHERE id = ? AND closes_at > ?",
                      DB_ARGS(DB_INT(t->now), DB_TEXT(t->id), DB_INT(t->now)), &changed, e);
-    if (!rc && !changed)
-        return err_set(e, ERR_CONFLICT, "drop %s is already closed", t->id);
     for (int i = 0; !rc && i < shards; i++) {
         int64_t took;
         rc = empty_shard(c, t->id, i, &took, e);
         places += took;
     }
+    if (!rc && !changed && places == 0)
+        return err_set(e, ERR_CONFLICT, "drop %s is already closed and settled", t->id);
     if (rc || places == 0)
         return rc;
     rc = db_exec(c, "UPDATE drops SET released = released + ? WHERE id = ?",

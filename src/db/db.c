@@ -123,20 +123,27 @@ int db_acquire(db *d, db_conn **out, err_ctx *e)
     }
     c->taken = true;
     pthread_mutex_unlock(&d->mu);
-    if (d->drv->broken(c->handle)) {
-        /* The server went away and may be back: start afresh. */
-        cache_clear(c);
-        c->in_tx = false;
-        int rc = d->drv->reconnect(c->handle, e);
-        if (rc) {
-            db_release(c);
-            *out = NULL;
-            return rc;
-        }
-        log_warn(d->lg, NULL, "database connection re-established");
+    int rc = db_check(c, e);
+    if (rc) {
+        db_release(c);
+        c = NULL;
     }
     *out = c;
-    return 0;
+    return rc;
+}
+
+int db_check(db_conn *c, err_ctx *e)
+{
+    db *d = c->owner;
+    if (!d->drv->broken(c->handle))
+        return 0;
+    /* The server went away and may be back: start afresh. */
+    cache_clear(c);
+    c->in_tx = false;
+    int rc = d->drv->reconnect(c->handle, e);
+    if (!rc)
+        log_warn(d->lg, NULL, "database connection re-established");
+    return rc;
 }
 
 void db_release(db_conn *c)

@@ -64,6 +64,9 @@ const char *db_engine(const db *d);
 
 /* Takes a connection from the pool, waiting for one if all are busy. */
 int db_acquire(db *d, db_conn **out, err_ctx *e);
+/* For a connection kept beyond one use (a writer thread's own): re-opens
+ * it when the server dropped it, as db_acquire does. */
+int db_check(db_conn *c, err_ctx *e);
 /* Returns it; a transaction still open is rolled back. NULL is a no-op. */
 void db_release(db_conn *c);
 

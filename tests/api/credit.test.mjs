@@ -82,6 +82,7 @@ test('drops are checked, reserve their credit from the fund, and cannot take mor
   assertFieldErrors(await post({ name: { zh: 'x', en: 'x' }, amount: 0, quantity: 0, opens_at: 'soon', closes_at: iso(now), industries: ['farming'], sizes: ['huge'], shards: 65 }),
     422, 'validation', ['amount', 'quantity', 'opens_at', 'industries[0]', 'sizes[0]', 'shards'], { exact: true });
   assertFieldErrors(await post(dropBody({ closes_at: iso(now - 2 * MIN) })), 422, 'validation', ['closes_at'], { exact: true });
+  assertFieldErrors(await post(dropBody({ opens_at: iso(now - 60 * MIN), closes_at: iso(now - 2 * MIN) })), 422, 'validation', ['closes_at'], { exact: true, message: 'must be in the future' });
   assertProblem(await api(srv.url, 'POST', '/api/v1/funds/fund_nope/drops', { token: op.token, body: dropBody(), headers: { 'idempotency-key': randomUUID() } }), 404, 'not-found');
   const before = (await api(srv.url, 'GET', `/api/v1/funds/${fund.id}`)).json;
   assertFieldErrors(await post(dropBody({ amount: 1_000_000_000, quantity: 100 })), 409, 'conflict', ['quantity']);
@@ -155,6 +156,10 @@ test('who may claim: the drop\'s industries and sizes, its window, enterprises o
   const seen = (await api(srv.url, 'GET', `/api/v1/drops/${gaming.id}`, { token: mall.token })).json;
   assert.deepEqual(seen.mine, { claim: null, eligible: false, reason: "the drop is not for this org's industry" });
   assert.equal(later.status, 'scheduled');
+  // Closed before it opened: closed, and its credit is back in the fund.
+  const closed = await as(op.token, 'POST', `/api/v1/drops/${later.id}/close`);
+  assert.deepEqual([closed.status, closed.released, closed.remaining], ['closed', 10, 0]);
+  assert.match(assertProblem(await claim(mall.token, later.id), 409, 'conflict').detail, /closed/);
 });
 
 test('a crowd claiming at once never gets more places than the drop has', async () => {

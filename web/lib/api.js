@@ -30,13 +30,14 @@ export function setUnauthenticatedHandler(fn) { onUnauthenticated = fn; }
 
 /**
  * request('POST', '/orgs', body, {auth: false}) → parsed JSON (null for 204).
- * `auth: false` marks calls whose 401 is an ordinary answer (login, /me).
+ * `auth: false` marks calls whose 401 is an ordinary answer (login, /me);
+ * `headers` adds request headers (e.g. {'Idempotency-Key': key}).
  */
-export async function request(method, path, body, { auth = true } = {}) {
+export async function request(method, path, body, { auth = true, headers } = {}) {
   const init = {
     method,
     credentials: 'same-origin',
-    headers: { Accept: 'application/json, application/problem+json' },
+    headers: { Accept: 'application/json, application/problem+json', ...headers },
   };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
@@ -69,6 +70,20 @@ export const get = (path, opts) => request('GET', path, undefined, opts);
 export const post = (path, body, opts) => request('POST', path, body, opts);
 export const put = (path, body, opts) => request('PUT', path, body, opts);
 export const del = (path, opts) => request('DELETE', path, undefined, opts);
+
+/**
+ * A fresh Idempotency-Key (a random UUID) for one POST that moves money; send
+ * the same key again when retrying that same request.
+ */
+export function idempotencyKey() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  // randomUUID needs a secure context; getRandomValues does not.
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const x = [...b].map((v) => v.toString(16).padStart(2, '0')).join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
 
 /** Query string from an object, skipping empty values: qs({limit: 20}) → "?limit=20". */
 export function qs(params) {

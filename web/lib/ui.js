@@ -46,10 +46,11 @@ export function notice(text, tone = 'ok', testid = 'notice') {
 
 /**
  * A table fed by a cursor-paginated list route.
- * fetchPage(after) → {items, next}; columns: [{label, cell(item) → node|string, cls?}].
+ * fetchPage(after) → {items, next}; columns: [{label, cell(item) → node|string, cls?}];
+ * rowAttrs(item) → extra attributes of the item's <tr> (e.g. {'data-id': id}).
  * Returns {el, reload()}; reload() goes back to the first page.
  */
-export function pagedTable({ columns, fetchPage, empty, testid, caption }) {
+export function pagedTable({ columns, fetchPage, empty, testid, caption, rowAttrs }) {
   const body = h('div', { class: 'table-body' });
   const status = h('p', { class: 'pager-status muted', 'aria-live': 'polite' });
   const prev = h('button', { type: 'button', class: 'btn btn-secondary btn-sm', testid: 'page-prev' }, t('pager.prev'));
@@ -80,7 +81,7 @@ export function pagedTable({ columns, fetchPage, empty, testid, caption }) {
           h('table', { class: 'table' },
             caption ? h('caption', { class: 'sr-only' }, caption) : null,
             h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.cls }, c.label)))),
-            h('tbody', null, items.map((it) => h('tr', { testid: 'row' },
+            h('tbody', null, items.map((it) => h('tr', { testid: 'row', ...rowAttrs?.(it) },
               columns.map((c) => h('td', { class: c.cls, 'data-label': c.label }, c.cell(it)))))))));
       }
       status.textContent = t('pager.page', { n: stack.length + 1 });
