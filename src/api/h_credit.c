@@ -49,12 +49,13 @@ static int mine_json(req *r, db_conn *c, const drop *d, const account_actor *act
         return rc;
     }
     if (drop_refusal(d, &org, now, &why) == 0 && d->remaining == 0)
-        why = "the drop is sold out";
+        why = DROP_WHY_SOLD_OUT;
     if (json_is_string(held))
-        why = "this org has already claimed from the drop";
+        why = DROP_WHY_CLAIMED;
     json_object_set_new(out, "mine",
-                        json_pack("{s:o, s:b, s:s?}", "claim", held, "eligible", why == NULL,
-                                  "reason", why));
+                        json_pack("{s:o, s:b, s:s?, s:s?}", "claim", held, "eligible",
+                                  why == NULL, "reason", why, "reason_code",
+                                  drop_reason_code(why)));
     return 0;
 }
 

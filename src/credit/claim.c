@@ -110,7 +110,7 @@ static int resolve_conflict(db_conn *c, claim_item *it, err_ctx *e)
     else if (!rc && found && strcmp(db_text(st, 2), it->idem_key) == 0)
         it->rc = err_field_add(it->e, "Idempotency-Key", "was already used for another request");
     else if (!rc)
-        item_fail(it, ERR_CONFLICT, "this org has already claimed from the drop");
+        item_fail(it, ERR_CONFLICT, DROP_WHY_CLAIMED);
     db_done(st);
     return rc;
 }
@@ -289,7 +289,7 @@ static int settle_drop(db_conn *c, batch *b, claim_item **items, int n, err_ctx 
         rc = take_places(c, items[0]->drop_id, nwin, &got, e);
     for (int i = (int)got; !rc && i < nwin; i++) {
         winners[i]->won = false;
-        item_fail(winners[i], ERR_CONFLICT, "the drop is sold out");
+        item_fail(winners[i], ERR_CONFLICT, DROP_WHY_SOLD_OUT);
         rc = db_exec(c, "DELETE FROM claims WHERE id = ?", DB_ARGS(DB_TEXT(winners[i]->claim_id)),
                      NULL, e);
         /* A claim of the same org that collided with this one came later:
@@ -297,7 +297,7 @@ static int settle_drop(db_conn *c, batch *b, claim_item **items, int n, err_ctx 
         for (int k = 0; k < nopen; k++)
             if (!open[k]->won && strcmp(open[k]->replay_id, winners[i]->claim_id) == 0) {
                 open[k]->replayed = false;
-                item_fail(open[k], ERR_CONFLICT, "the drop is sold out");
+                item_fail(open[k], ERR_CONFLICT, DROP_WHY_SOLD_OUT);
             }
     }
     return rc || !got ? rc : settle(c, b, &d, winners, (int)got, e);
@@ -542,9 +542,9 @@ static int precheck(db_conn *c, arena *a, const account_actor *actor, const char
     if ((rc = drop_refusal(&d, &org, now, &why)))
         return err_set(e, rc, "%s", why);
     if (mine)
-        return err_set(e, ERR_CONFLICT, "this org has already claimed from the drop (%s)", mine);
+        return err_set(e, ERR_CONFLICT, DROP_WHY_CLAIMED " (%s)", mine);
     if (d.remaining == 0)
-        return err_set(e, ERR_CONFLICT, "the drop is sold out");
+        return err_set(e, ERR_CONFLICT, DROP_WHY_SOLD_OUT);
     *done = false;
     return 0;
 }

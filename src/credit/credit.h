@@ -101,6 +101,15 @@ drop_state drop_status(const drop *d, int64_t now);
  * ERR_FORBIDDEN (not for this org) with *why saying so. */
 int drop_refusal(const drop *d, const account_org *org, int64_t now, const char **why);
 
+/* Why a claim is refused, as the answers word it. */
+#define DROP_WHY_SOLD_OUT "the drop is sold out"
+#define DROP_WHY_CLAIMED "this org has already claimed from the drop"
+
+/* The stable code of a refusal worded by drop_refusal or DROP_WHY_*
+ * (drop_not_open, drop_closed, not_enterprise, industry_not_eligible,
+ * size_not_eligible, sold_out, already_claimed), or NULL. */
+const char *drop_reason_code(const char *why);
+
 /* How many of quantity places shard i of n starts with: an even split,
  * the first quantity % n shards holding one more. */
 int64_t drop_shard_size(int64_t quantity, int n, int i);

@@ -132,6 +132,23 @@ int drop_refusal(const drop *d, const account_org *org, int64_t now, const char 
     return *why ? ERR_FORBIDDEN : 0;
 }
 
+const char *drop_reason_code(const char *why)
+{
+    static const struct { const char *why, *code; } reasons[] = {
+        {"the drop is not open yet", "drop_not_open"},
+        {"the drop is closed", "drop_closed"},
+        {"only enterprises claim credits", "not_enterprise"},
+        {"the drop is not for this org's industry", "industry_not_eligible"},
+        {"the drop is not for this org's size", "size_not_eligible"},
+        {DROP_WHY_SOLD_OUT, "sold_out"},
+        {DROP_WHY_CLAIMED, "already_claimed"},
+    };
+    for (size_t i = 0; why && i < sizeof reasons / sizeof *reasons; i++)
+        if (strcmp(why, reasons[i].why) == 0)
+            return reasons[i].code;
+    return NULL;
+}
+
 int64_t drop_shard_size(int64_t quantity, int n, int i)
 {
     return quantity / n + (i < quantity % n);

@@ -126,7 +126,7 @@ test('an enterprise claims once; the grant reaches its wallet through the ledger
 
   const seen = (await api(srv.url, 'GET', `/api/v1/drops/${d.id}`, { token: ent.token })).json;
   assert.deepEqual([seen.remaining, seen.claimed], [4, 1]);
-  assert.deepEqual(seen.mine, { claim: c.id, eligible: false, reason: 'this org has already claimed from the drop' });
+  assert.deepEqual(seen.mine, { claim: c.id, eligible: false, reason: 'this org has already claimed from the drop', reason_code: 'already_claimed' });
   assert.equal((await api(srv.url, 'GET', `/api/v1/drops/${d.id}`)).json.mine, undefined, 'anonymous callers have no "mine"');
 
   const wallet = await as(ent.token, 'GET', '/api/v1/wallet');
@@ -154,7 +154,7 @@ test('who may claim: the drop\'s industries and sizes, its window, enterprises o
   assert.match(assertProblem(await claim(mall.token, later.id), 409, 'conflict').detail, /not open/);
   assertProblem(await claim(mall.token, 'drp_nope'), 404, 'not-found');
   const seen = (await api(srv.url, 'GET', `/api/v1/drops/${gaming.id}`, { token: mall.token })).json;
-  assert.deepEqual(seen.mine, { claim: null, eligible: false, reason: "the drop is not for this org's industry" });
+  assert.deepEqual(seen.mine, { claim: null, eligible: false, reason: "the drop is not for this org's industry", reason_code: 'industry_not_eligible' });
   assert.equal(later.status, 'scheduled');
   // Closed before it opened: closed, and its credit is back in the fund.
   const closed = await as(op.token, 'POST', `/api/v1/drops/${later.id}/close`);

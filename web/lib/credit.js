@@ -61,8 +61,16 @@ const WHY = [
   [/size/, 'size'],
 ];
 
-/** Why a drop cannot be claimed (mine.reason), in the current language. */
-export function whyText(reason) {
+// mine.reason_code → the dictionaries' key.
+const WHY_CODE = {
+  drop_not_open: 'notOpen', drop_closed: 'closed', not_enterprise: 'enterprisesOnly',
+  industry_not_eligible: 'industry', size_not_eligible: 'size', sold_out: 'soldOut',
+  already_claimed: 'claimed',
+};
+
+/** Why a drop cannot be claimed (mine.reason and reason_code), in the current language. */
+export function whyText(reason, code) {
+  if (code && WHY_CODE[code]) return t(`credit.why.${WHY_CODE[code]}`);
   if (!reason) return '';
   const hit = WHY.find(([re]) => re.test(reason));
   return hit ? t(`credit.why.${hit[1]}`) : reason;

@@ -116,7 +116,7 @@ export function render() {
       b.addEventListener('click', () => claim(d, b));
       return b;
     }
-    if (d.mine?.reason) return h('span', { class: 'reason small', testid: 'drop-reason' }, whyText(d.mine.reason));
+    if (d.mine?.reason) return h('span', { class: 'reason small', testid: 'drop-reason' }, whyText(d.mine.reason, d.mine.reason_code));
     return h('span', { class: 'muted' }, '—');
   };
 
