@@ -1,8 +1,8 @@
 -- seed.sql: the catalog for the HTTP benchmark (bench/run.sh), written
 -- straight into a migrated database (src/db/migrations/0002_catalog.sql):
 -- 20 regions, 200 products priced everywhere, 20 packs, 50 campaigns and
--- 1,000 enabled policies over lanes 0..3 (40 % product lists, 25 %
--- categories, 25 % no restriction, 10 % packs; every effect), in the same
+-- 1,000 enabled policies over lanes 0..3 (60 % product lists, 25 %
+-- categories, 5 % no restriction, 10 % packs; every effect), in the same
 -- proportions as bench/bench_quote.c. Deterministic: "random" choices are
 -- hashes of the row number. Times are Unix milliseconds around now.
 
@@ -74,7 +74,7 @@ SELECT printf('cmp_bench%04d', i), printf('活动 %d', i), printf('Campaign %d',
        d % 10 = 0, a % 100 < 95, k.now, k.now
 FROM h, k WHERE i < 50;
 
--- kind = a % 100: < 40 products, < 65 categories, < 90 none, else packs.
+-- kind = a % 100: < 60 products, < 85 categories, < 90 none, else packs.
 INSERT INTO policies (id, campaign_id, name_zh, name_en, lane, regions, industries, sizes,
                       new_customer_only, products, categories, packs, billing_modes,
                       order_types, min_quantity, min_line_amount, min_order_amount, effect,
@@ -89,14 +89,14 @@ SELECT printf('pol_bench%05d', i * 7919 % 100000), printf('cmp_bench%04d', b % 5
        CASE WHEN d % 100 < 85 THEN '' ELSE 'ecommerce,fintech' END,
        CASE WHEN (a / 7) % 100 < 90 THEN '' ELSE 'small,medium' END,
        (b / 7) % 100 < 5,
-       CASE WHEN a % 100 >= 40 THEN ''
+       CASE WHEN a % 100 >= 60 THEN ''
          WHEN c % 5 = 0 THEN printf('prod.%03d', d % 200)
          WHEN c % 5 = 1 THEN printf('prod.%03d,prod.%03d', d % 200, (d + 31) % 200)
          WHEN c % 5 = 2 THEN printf('prod.%03d,prod.%03d,prod.%03d', d % 200, (d + 31) % 200,
                                     (d + 77) % 200)
          ELSE printf('prod.%03d,prod.%03d,prod.%03d,prod.%03d', d % 200, (d + 31) % 200,
                      (d + 77) % 200, (d + 131) % 200) END,
-       CASE WHEN a % 100 < 40 OR a % 100 >= 65 THEN ''
+       CASE WHEN a % 100 < 60 OR a % 100 >= 85 THEN ''
          WHEN c % 3 = 0 THEN 'compute'
          WHEN c % 3 = 1 THEN 'storage,database'
          ELSE 'network,cdn,ai' END,

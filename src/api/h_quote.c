@@ -48,36 +48,42 @@ static const qe_snapshot *snapshot(req *r)
     return r->snapshot;
 }
 
-/* The org priced for: the caller's own, or for operators the one named. */
+/* The org priced for: the caller's own, or for operators the one named.
+ * One statement reads what pricing needs of it (industry, size, usage);
+ * org->id is the only other field set. */
 static int priced_org(req *r, const char *named, account_org *org, qe_org *q)
 {
     db_conn *c;
     bool used_any;
-    const char *id = r->user.org_id;
+    const char *id = r->user.org_id, *industry = NULL, *size = NULL;
     if (r->actor.role_bit == ROLE_OPERATOR) {
         if (!named)
             return err_field_add(&r->err, "org", "is required for operators");
         id = named;
-    } else if (named && strcmp(named, id) != 0) {
+    } else if (named && (!id || strcmp(named, id) != 0)) {
         return err_field_add(&r->err, "org", "is for operators only");
     }
+    if (!id) /* a user of no org: as account_org_get would say */
+        return err_set(&r->err, ERR_NOT_FOUND, "no org");
     const qe_snapshot *s = snapshot(r);
-    int64_t *uses = arena_alloc(r->a, (size_t)(s->npolicies + 1) * sizeof *uses);
+    int64_t *uses = arena_alloc_raw(r->a, (size_t)(s->npolicies + 1) * sizeof *uses);
     int rc = uses ? req_db(r, &c) : err_set(&r->err, ERR_NOMEM, "out of memory");
     if (!rc)
-        rc = account_org_get(c, r->a, &r->actor, id, org, &r->err);
+        rc = quote_org_load(c, r->a, s, id, &industry, &size, uses, &used_any, &r->err);
     if (rc == ERR_NOT_FOUND && named) {
         err_clear(&r->err);
         return err_field_add(&r->err, "org", "is not a known org");
     }
-    if (!rc)
-        rc = quote_org_usage(c, s, id, uses, &used_any, &r->err);
     if (rc)
         return rc;
+    memset(org, 0, sizeof *org);
+    org->id = id;
+    org->industry = industry;
+    org->size = size;
     *q = (qe_org){
         .id = org->id,
-        .industry = text_index(account_industries, org->industry),
-        .size = text_index(account_sizes, org->size),
+        .industry = text_index(account_industries, industry),
+        .size = text_index(account_sizes, size),
         .new_customer = !used_any,
         .uses = uses,
     };
@@ -254,61 +260,121 @@ static void decode_line(req *r, const qe_snapshot *s, const json_t *j, int i, co
 #undef FIELD
 }
 
-static void jw_time(jw *w, const char *key, int64_t ms)
+/* Keys below are literals that need no escaping (JW_KEY). */
+static void jw_time(jw *w, int64_t ms)
 {
     char buf[CLOCK_RFC3339_LEN];
     clock_format(ms, buf);
-    jw_key(w, key);
     jw_string(w, buf);
-}
-
-static void jw_text(jw *w, const char *key, qe_text t)
-{
-    jw_key(w, key);
-    jw_object(w);
-    jw_key(w, "zh");
-    jw_string(w, t.zh);
-    jw_key(w, "en");
-    jw_string(w, t.en);
-    jw_end(w);
-}
-
-static void jw_keyed_int(jw *w, const char *key, int64_t v)
-{
-    jw_key(w, key);
-    jw_int(w, v);
-}
-
-static void jw_keyed_string(jw *w, const char *key, const char *v)
-{
-    jw_key(w, key);
-    jw_string(w, v);
 }
 
 static void applied_json(jw *w, const qe_snapshot *s, const qe_line_in *in, const qe_line_out *o)
 {
-    jw_key(w, "applied");
+    JW_KEY(w, "applied");
     jw_array(w);
     if (in->pack >= 0 && o->pack_discount > 0) {
         jw_object(w);
-        jw_keyed_string(w, "policy", NULL);
-        jw_keyed_string(w, "campaign", NULL);
-        jw_keyed_string(w, "source", "pack");
-        jw_keyed_string(w, "effect", s->packs[in->pack].price >= 0 ? "pack_price" : "percent_off");
-        jw_keyed_int(w, "amount", o->pack_discount);
+        JW_KEY(w, "policy");
+        jw_null(w);
+        JW_KEY(w, "campaign");
+        jw_null(w);
+        JW_KEY(w, "source");
+        jw_json(w, "\"pack\"", 6);
+        JW_KEY(w, "effect");
+        jw_string(w, s->packs[in->pack].price >= 0 ? "pack_price" : "percent_off");
+        JW_KEY(w, "amount");
+        jw_int(w, o->pack_discount);
         jw_end(w);
     }
     for (int k = 0; k < o->napplied; k++) {
         const qe_policy *p = &s->policies[o->applied[k].policy];
+        const qe_campaign *c = &s->campaigns[p->campaign];
         jw_object(w);
-        jw_keyed_string(w, "policy", p->id);
-        jw_keyed_string(w, "campaign", s->campaigns[p->campaign].id);
-        jw_keyed_string(w, "source", "policy");
-        jw_text(w, "name", p->name);
-        jw_keyed_int(w, "lane", p->lane);
-        jw_keyed_string(w, "effect", qe_effects[p->effect]);
-        jw_keyed_int(w, "amount", o->applied[k].amount);
+        JW_KEY(w, "policy");
+        jw_json(w, p->id_json, p->id_json_len);
+        JW_KEY(w, "campaign");
+        jw_json(w, c->id_json, c->id_json_len);
+        JW_KEY(w, "source");
+        jw_json(w, "\"policy\"", 8);
+        JW_KEY(w, "name");
+        jw_json(w, p->name_json, p->name_json_len);
+        JW_KEY(w, "lane");
+        jw_int(w, p->lane);
+        JW_KEY(w, "effect");
+        jw_string(w, qe_effects[p->effect]);
+        JW_KEY(w, "amount");
+        jw_int(w, o->applied[k].amount);
         jw_end(w);
+    }
+    jw_end(w);
+}
+
+/* The rejections, each as {"policy", "line", "reason", "message"}. An
+ * entry is put together from texts encoded once: the policy's id (in the
+ * snapshot) and, per reason, its code and message (here, on first use). */
+static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote *q)
+{
+    static const char head[] = "{\"policy\":", mid[] = ",\"line\":";
+    const char *tail[QR__COUNT] = {0}; /* ,"reason":...,"message":...} */
+    size_t tail_len[QR__COUNT];
+    char entry[512];
+    JW_KEY(w, "rejected");
+    jw_array(w);
+    for (int i = 0; i < q->nrejected; i++) {
+        const qe_rejection *x = &q->rejected[i];
+        const qe_policy *p = &s->policies[x->policy];
+        int why = (int)x->reason;
+        if (!tail[why]) {
+            size_t nc, nm;
+            const char *code = jw_quote(a, qe_reason_codes[why], &nc);
+            const char *msg = jw_quote(a, qe_reason_messages[why], &nm);
+            tail[why] = code && msg ? arena_printf(a, ",\"reason\":%s,\"message\":%s}", code, msg)
+                                    : NULL;
+            if (!tail[why]) {
+                jw_end(w);
+                jw_end(w); /* unbalanced on purpose: jw_done fails */
+                return;
+            }
+            tail_len[why] = strlen(tail[why]);
+        }
+        size_t need = sizeof head + p->id_json_len + sizeof mid + 12 + tail_len[why];
+        if (need > sizeof entry) { /* a very long id: piece by piece */
+            jw_object(w);
+            JW_KEY(w, "policy");
+            jw_json(w, p->id_json, p->id_json_len);
+            JW_KEY(w, "line");
+            if (x->line < 0)
+                jw_null(w);
+            else
+                jw_int(w, x->line);
+            JW_KEY(w, "reason");
+            jw_string(w, qe_reason_codes[why]);
+            JW_KEY(w, "message");
+            jw_string(w, qe_reason_messages[why]);
+            jw_end(w);
+            continue;
+        }
+        size_t n = 0;
+        memcpy(entry, head, sizeof head - 1);
+        n += sizeof head - 1;
+        memcpy(entry + n, p->id_json, p->id_json_len);
+        n += p->id_json_len;
+        memcpy(entry + n, mid, sizeof mid - 1);
+        n += sizeof mid - 1;
+        if (x->line < 0) {
+            memcpy(entry + n, "null", 4);
+            n += 4;
+        } else {
+            char digits[12];
+            size_t nd = 0;
+            for (unsigned v = (unsigned)x->line; nd == 0 || v; v /= 10)
+                digits[nd++] = (char)('0' + v % 10);
+            while (nd)
+                entry[n++] = digits[--nd];
+        }
+        memcpy(entry + n, tail[why], tail_len[why]);
+        n += tail_len[why];
+        jw_json(w, entry, n);
     }
     jw_end(w);
 }
@@ -322,47 +388,63 @@ static const char *quote_text(arena *a, const qe_snapshot *s, const qe_cart *car
                               int64_t expires, size_t *len, const char **stored)
 {
     jw w;
-    jw_init(&w, a, 4096 + (size_t)q->nlines * 512 + (size_t)q->nrejected * 128);
+    jw_init(&w, a, 4096 + (size_t)q->nlines * 1024 + (size_t)q->nrejected * 160);
     jw_object(&w);
-    jw_keyed_string(&w, "id", id);
-    jw_keyed_string(&w, "org_id", org_id);
-    jw_time(&w, "at", cart->at);
-    jw_time(&w, "expires_at", expires);
-    jw_keyed_string(&w, "currency", "CNY");
-    jw_key(&w, "lines");
+    JW_KEY(&w, "id");
+    jw_string(&w, id);
+    JW_KEY(&w, "org_id");
+    jw_string(&w, org_id);
+    JW_KEY(&w, "at");
+    jw_time(&w, cart->at);
+    JW_KEY(&w, "expires_at");
+    jw_time(&w, expires);
+    JW_KEY(&w, "currency");
+    jw_json(&w, "\"CNY\"", 5);
+    JW_KEY(&w, "lines");
     jw_array(&w);
     for (int i = 0; i < q->nlines; i++) {
         const qe_line_in *in = &cart->lines[i];
         const qe_line_out *o = &q->lines[i];
         bool product = in->product >= 0;
         jw_object(&w);
-        jw_keyed_int(&w, "index", i);
-        jw_keyed_string(&w, "product", product ? s->products[in->product].code : NULL);
-        jw_keyed_string(&w, "pack", product ? NULL : s->packs[in->pack].id);
-        jw_keyed_string(&w, "region", s->regions[in->region].code);
-        jw_keyed_string(&w, "billing_mode", product ? qe_modes[in->mode] : NULL);
-        jw_keyed_int(&w, "quantity", in->quantity);
-        jw_key(&w, "months");
+        JW_KEY(&w, "index");
+        jw_int(&w, i);
+        JW_KEY(&w, "product");
+        jw_string(&w, product ? s->products[in->product].code : NULL);
+        JW_KEY(&w, "pack");
+        jw_string(&w, product ? NULL : s->packs[in->pack].id);
+        JW_KEY(&w, "region");
+        jw_string(&w, s->regions[in->region].code);
+        JW_KEY(&w, "billing_mode");
+        jw_string(&w, product ? qe_modes[in->mode] : NULL);
+        JW_KEY(&w, "quantity");
+        jw_int(&w, in->quantity);
+        JW_KEY(&w, "months");
         if (product && in->mode != QE_ON_DEMAND)
             jw_int(&w, in->months);
         else
             jw_null(&w);
-        jw_key(&w, "hours");
+        JW_KEY(&w, "hours");
         if (product && in->mode == QE_ON_DEMAND)
             jw_int(&w, in->hours);
         else
             jw_null(&w);
-        jw_keyed_int(&w, "list_price", o->list);
+        JW_KEY(&w, "list_price");
+        jw_int(&w, o->list);
         applied_json(&w, s, in, o);
-        jw_keyed_int(&w, "final_price", o->final);
+        JW_KEY(&w, "final_price");
+        jw_int(&w, o->final);
         jw_end(&w);
     }
     jw_end(&w);
-    jw_key(&w, "totals");
+    JW_KEY(&w, "totals");
     jw_object(&w);
-    jw_keyed_int(&w, "list", q->list);
-    jw_keyed_int(&w, "discount", q->discount);
-    jw_keyed_int(&w, "final", q->final);
+    JW_KEY(&w, "list");
+    jw_int(&w, q->list);
+    JW_KEY(&w, "discount");
+    jw_int(&w, q->discount);
+    JW_KEY(&w, "final");
+    jw_int(&w, q->final);
     jw_end(&w);
     size_t cut = w.len;
     char *kept = w.failed ? NULL : arena_alloc_raw(a, cut + 2);
@@ -371,22 +453,7 @@ static const char *quote_text(arena *a, const qe_snapshot *s, const qe_cart *car
         memcpy(kept + cut, "}", 2);
     }
     *stored = kept;
-    jw_key(&w, "rejected");
-    jw_array(&w);
-    for (int i = 0; i < q->nrejected; i++) {
-        const qe_rejection *x = &q->rejected[i];
-        jw_object(&w);
-        jw_keyed_string(&w, "policy", s->policies[x->policy].id);
-        jw_key(&w, "line");
-        if (x->line < 0)
-            jw_null(&w);
-        else
-            jw_int(&w, x->line);
-        jw_keyed_string(&w, "reason", qe_reason_codes[x->reason]);
-        jw_keyed_string(&w, "message", qe_reason_messages[x->reason]);
-        jw_end(&w);
-    }
-    jw_end(&w);
+    rejected_json(&w, a, s, q);
     jw_end(&w);
     return jw_done(&w, len);
 }

@@ -35,6 +35,13 @@ void jw_object(jw *w);
 void jw_array(jw *w);
 void jw_end(jw *w); /* closes the innermost object or array */
 void jw_key(jw *w, const char *key);
+/* A key the caller vouches needs no escaping (letters, digits, '_'), of n
+ * bytes; JW_KEY takes a string literal. Saves scanning it. */
+void jw_key_n(jw *w, const char *key, size_t n);
+#define JW_KEY(w, lit) jw_key_n((w), "" lit, sizeof(lit) - 1)
+/* A value encoded earlier: json is n bytes of one complete JSON value (a
+ * string from jw_quote, say), written as it is. */
+void jw_json(jw *w, const char *json, size_t n);
 void jw_string(jw *w, const char *s); /* NULL writes null */
 void jw_int(jw *w, int64_t v);
 void jw_bool(jw *w, bool v);
@@ -42,5 +49,9 @@ void jw_null(jw *w);
 
 /* The text (NUL-terminated, in the arena) and its length; NULL on failure. */
 const char *jw_done(jw *w, size_t *len);
+
+/* s as one JSON string (quoted and escaped), NUL-terminated, in a, with its
+ * length in *len; NULL when a runs out. For text written many times. */
+const char *jw_quote(arena *a, const char *s, size_t *len);
 
 #endif

@@ -4,6 +4,8 @@
  */
 #include "campaign/quote.h"
 
+#include "base/jw.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,9 +72,22 @@ int qe_campaign_find(const qe_snapshot *s, const char *id)
 }
 int qe_policy_find(const qe_snapshot *s, const char *id)
 {
-    for (int i = 0; i < s->npolicies; i++) /* policies are sorted by lane, not id */
-        if (strcmp(s->policies[i].id, id) == 0)
-            return i;
+    if (!s->by_id) { /* no index yet: policies are sorted by lane, not id */
+        for (int i = 0; i < s->npolicies; i++)
+            if (strcmp(s->policies[i].id, id) == 0)
+                return i;
+        return -1;
+    }
+    int lo = 0, hi = s->npolicies - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2, c = strcmp(s->policies[s->by_id[mid]].id, id);
+        if (c == 0)
+            return s->by_id[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
     return -1;
 }
 
@@ -138,32 +153,66 @@ int quote_list_price(const qe_snapshot *s, const qe_line_in *in, int index, int6
     return 0;
 }
 
-int quote_policy_blocker(const qe_snapshot *s, const qe_org *org, int pi, int64_t at)
+/* Bit i of a mask of up to 32 bits; an index outside it is not in the set. */
+static inline bool bit_of(uint32_t mask, int i) { return i >= 0 && i < 32 && (mask >> i & 1); }
+
+/* The first reason among the campaign's own conditions (window, industry,
+ * size, new customer) that blocks the org at `at`, or -1. */
+static int campaign_blocker(const qe_campaign *c, const qe_org *org, int64_t at)
 {
-    const qe_policy *p = &s->policies[pi];
-    const qe_campaign *c = &s->campaigns[p->campaign];
     if (!c->published || at < c->starts_at || at >= c->ends_at)
         return QR_CAMPAIGN_NOT_LIVE;
-    if ((c->industries && !(c->industries >> org->industry & 1)) ||
-        (p->industries && !(p->industries >> org->industry & 1)))
+    if (c->industries && !bit_of(c->industries, org->industry))
         return QR_INDUSTRY;
-    if ((c->sizes && !(c->sizes >> org->size & 1)) || (p->sizes && !(p->sizes >> org->size & 1)))
+    if (c->sizes && !bit_of(c->sizes, org->size))
         return QR_SIZE;
-    if ((c->new_only || p->new_only) && !org->new_customer)
+    if (c->new_only && !org->new_customer)
         return QR_NOT_NEW;
-    if (p->per_org_limit && org->uses && org->uses[pi] >= p->per_org_limit)
-        return QR_PER_ORG_LIMIT;
-    if (p->total_limit && p->used >= p->total_limit)
-        return QR_TOTAL_LIMIT;
-    if (p->budget && p->spent >= p->budget)
-        return QR_BUDGET_SPENT;
     return -1;
+}
+
+/* The blocker of policy pi given its campaign's (cr, from campaign_blocker):
+ * the campaign's and the policy's conditions are checked together, in the
+ * order industry, size, new customer, per-org limit, total limit, budget. */
+static inline int policy_blocker(const qe_gate *g, const qe_org *org, int pi, int cr)
+{
+    if (cr == QR_CAMPAIGN_NOT_LIVE)
+        return cr;
+    if (cr == QR_INDUSTRY || (g->industries && !bit_of(g->industries, org->industry)))
+        return QR_INDUSTRY;
+    if (cr == QR_SIZE || (g->sizes && !bit_of(g->sizes, org->size)))
+        return QR_SIZE;
+    if (cr == QR_NOT_NEW || (g->new_only && !org->new_customer))
+        return QR_NOT_NEW;
+    if (g->per_org_limit && org->uses && org->uses[pi] >= g->per_org_limit)
+        return QR_PER_ORG_LIMIT;
+    return g->fixed_reason;
+}
+
+int quote_policy_blocker(const qe_snapshot *s, const qe_org *org, int pi, int64_t at)
+{
+    const qe_gate *g = &s->gate[pi];
+    return policy_blocker(g, org, pi, campaign_blocker(&s->campaigns[g->campaign], org, at));
 }
 
 typedef struct spent_entry {
     int policy;
     int64_t amount;
 } spent_entry;
+
+/* A policy that gave a discount in the lane being decided. */
+typedef struct contender {
+    int policy;
+    int64_t amount;
+} contender;
+
+/* Per-policy state within one quote (work.st). */
+enum {
+    ST_KNOWN = 1,    /* the cart-level verdict was taken */
+    ST_DEAD = 2,     /* ... and it rejects the policy (already reported) */
+    ST_REPORTED = 4, /* in the rejected list */
+    ST_SPENT = 8,    /* has an entry in work.spent */
+};
 
 /* Per-quote scratch: cart-level verdicts, what was reported, budget use. */
 typedef struct work {
@@ -172,35 +221,29 @@ typedef struct work {
     const qe_org *org;
     const qe_cart *cart;
     int64_t cart_list;
-    signed char *verdict;    /* per policy: -2 unknown, -1 may apply, else a reason */
-    unsigned char *reported; /* per policy: already in the rejected list */
+    unsigned char *st;         /* per policy: ST_* flags */
+    signed char *campaign;     /* per campaign: -1 or its blocker (campaign_blocker) */
     int nspent, capspent;
-    spent_entry *spent;      /* at most one policy per lane per line */
-    qe_rejection *rej;
-    int nrej, caprej;
+    spent_entry *spent;        /* at most one policy per lane per line */
+    contender *con;            /* s->max_line entries */
+    qe_rejection *rej;         /* room for every policy */
+    int nrej;
 } work;
 
-static int reject(work *w, int policy, int line, qe_reason why)
+/* Reports policy pi once per quote; later reasons for it are dropped. The
+ * list has room for every policy (each is reported at most once). */
+static inline void reject(work *w, int pi, int line, qe_reason why)
 {
-    if (w->reported[policy])
-        return 0;
-    if (w->nrej == w->caprej) {
-        int cap = w->caprej ? w->caprej * 2 : 64;
-        qe_rejection *n = arena_alloc_raw(w->a, (size_t)cap * sizeof *n);
-        if (!n)
-            return ERR_NOMEM;
-        if (w->nrej)
-            memcpy(n, w->rej, (size_t)w->nrej * sizeof *n);
-        w->rej = n;
-        w->caprej = cap;
-    }
-    w->reported[policy] = 1;
-    w->rej[w->nrej++] = (qe_rejection){policy, line, why};
-    return 0;
+    if (w->st[pi] & ST_REPORTED)
+        return;
+    w->st[pi] |= ST_REPORTED;
+    w->rej[w->nrej++] = (qe_rejection){pi, line, why};
 }
 
 static int64_t spent_in_quote(const work *w, int policy)
 {
+    if (!(w->st[policy] & ST_SPENT))
+        return 0;
     for (int i = 0; i < w->nspent; i++)
         if (w->spent[i].policy == policy)
             return w->spent[i].amount;
@@ -209,84 +252,85 @@ static int64_t spent_in_quote(const work *w, int policy)
 
 static void spend(work *w, int policy, int64_t amount)
 {
-    for (int i = 0; i < w->nspent; i++)
-        if (w->spent[i].policy == policy) {
-            w->spent[i].amount += amount;
-            return;
-        }
-    if (w->nspent < w->capspent)
+    if (w->st[policy] & ST_SPENT)
+        for (int i = 0; i < w->nspent; i++)
+            if (w->spent[i].policy == policy) {
+                w->spent[i].amount += amount;
+                return;
+            }
+    if (w->nspent < w->capspent) {
         w->spent[w->nspent++] = (spent_entry){policy, amount};
+        w->st[policy] |= ST_SPENT;
+    }
 }
 
-/* The reason a policy does not apply to the whole cart, decided once per
- * quote, or -1. */
+/* The reason a policy does not apply to the whole cart, or -1. Taken once
+ * per quote (the caller keeps it in st); the campaigns' part is taken for
+ * every campaign when the quote starts (they are few). */
 static int cart_verdict(work *w, int pi)
 {
-    if (w->verdict[pi] == -2) {
-        const qe_policy *p = &w->s->policies[pi];
-        int r = quote_policy_blocker(w->s, w->org, pi, w->cart->at);
-        if (r < 0 && p->order_types && !(p->order_types >> w->cart->order_type & 1))
-            r = QR_ORDER_TYPE;
-        if (r < 0 && p->min_order && w->cart_list < p->min_order)
-            r = QR_MIN_ORDER;
-        w->verdict[pi] = (signed char)r;
-    }
-    return w->verdict[pi];
+    const qe_gate *g = &w->s->gate[pi];
+    int r = policy_blocker(g, w->org, pi, w->campaign[g->campaign]);
+    if (r < 0 && g->order_types && !bit_of(g->order_types, w->cart->order_type))
+        r = QR_ORDER_TYPE;
+    if (r < 0 && g->min_order && w->cart_list < g->min_order)
+        r = QR_MIN_ORDER;
+    return r;
 }
 
-/* Does the policy concern this line at all? (Not a rejection if not.) The
- * index already matched product, pack or category; what is left is the
- * effect's kind of line and, for policies listing products, categories. */
-static bool concerns(const qe_snapshot *s, const qe_policy *p, const qe_line_in *in)
+/* Is region r in the policy's and its campaign's regions? */
+static inline bool region_ok(const qe_snapshot *s, const qe_hot *h, int pi, int r)
 {
-    if (in->product >= 0)
-        return p->effect != QE_PACK_PRICE &&
-               (!p->categories || (p->categories >> s->products[in->product].category & 1));
-    return true;
+    if (r >= 0 && r < 128)
+        return h->regions[r >> 6] >> (r & 63) & 1;
+    return h->wide && r >= 0 && r < QE_MAX_REGIONS &&
+           (s->wide_regions[pi][r >> 6] >> (r & 63) & 1);
 }
 
 /* The line-level reason a policy does not apply, or -1. */
-static int line_reason(const qe_snapshot *s, const qe_policy *p, const qe_line_in *in,
-                       int64_t list)
+static inline int line_reason(const qe_snapshot *s, const qe_hot *h, int pi, const qe_line_in *in,
+                              int64_t list)
 {
-    const qe_campaign *c = &s->campaigns[p->campaign];
-    if (!qe_has(&c->regions, in->region) || !qe_has(&p->regions, in->region))
+    if (!region_ok(s, h, pi, in->region))
         return QR_REGION;
-    if (in->product >= 0 && p->modes && !(p->modes >> in->mode & 1))
+    if (in->product >= 0 && h->modes && !bit_of(h->modes, in->mode))
         return QR_MODE;
-    if (p->min_quantity && in->quantity < p->min_quantity)
+    if (h->min_quantity && in->quantity < h->min_quantity)
         return QR_MIN_QUANTITY;
-    if (p->min_line && list < p->min_line)
+    if (h->min_line && list < h->min_line)
         return QR_MIN_LINE;
     return -1;
 }
 
 /* The discount a policy gives on what is left of a line. */
-static int64_t discount_of(const qe_policy *p, const qe_line_in *in, int64_t left)
+static int64_t discount_of(const qe_hot *h, const qe_line_in *in, int64_t left)
 {
     int64_t d = 0, target;
-    switch (p->effect) {
-    case QE_PERCENT_OFF: d = muldiv(left, p->value, 10000); break;
-    case QE_AMOUNT_OFF: d = p->value; break;
+    switch ((qe_effect)h->effect) {
+    case QE_PERCENT_OFF: d = muldiv(left, h->value, 10000); break;
+    case QE_AMOUNT_OFF: d = h->value; break;
     case QE_FIXED_UNIT_PRICE:
         target = in->product >= 0
-                     ? money_mul(p->value, in->quantity, periods(in->mode, in->months, in->hours))
-                     : money_mul(p->value, in->quantity, 1);
+                     ? money_mul(h->value, in->quantity, periods(in->mode, in->months, in->hours))
+                     : money_mul(h->value, in->quantity, 1);
         d = target < 0 ? 0 : left - target;
         break;
     case QE_PACK_PRICE:
-        target = money_mul(p->value, in->quantity, 1);
+        target = money_mul(h->value, in->quantity, 1);
         d = target < 0 ? 0 : left - target;
         break;
     case QE_FREE_UNITS:
-        d = muldiv(left, p->value < in->quantity ? p->value : in->quantity, in->quantity);
+        d = muldiv(left, h->value < in->quantity ? h->value : in->quantity, in->quantity);
         break;
     }
     return d < 0 ? 0 : d > left ? left : d;
 }
 
-/* Merges up to three sorted, disjoint lists of policy indices into out. */
-static int merge3(const int *a, int na, const int *b, int nb, const int *c, int nc, int *out)
+/* Merges up to three sorted, disjoint lists of policy indices into out,
+ * keeping those that can concern a line of product category `category`
+ * (-2: a pack line, which every listed policy concerns). */
+static int merge3(const qe_snapshot *s, int category, const int *a, int na, const int *b, int nb,
+                  const int *c, int nc, int *out)
 {
     int i = 0, j = 0, k = 0, n = 0;
     while (i < na || j < nb || k < nc) {
@@ -297,8 +341,12 @@ static int merge3(const int *a, int na, const int *b, int nb, const int *c, int 
             best = b[j], which = 2;
         if (k < nc && c[k] < best)
             best = c[k], which = 3;
-        out[n++] = best;
         i += which == 1, j += which == 2, k += which == 3;
+        const qe_policy *p = &s->policies[best];
+        if (category != -2 && (p->effect == QE_PACK_PRICE ||
+                               (p->categories && !bit_of(p->categories, category))))
+            continue; /* never concerns a product line of this category */
+        out[n++] = best;
     }
     return n;
 }
@@ -314,11 +362,29 @@ static const int *candidates(const qe_snapshot *s, const qe_line_in *in, int *n)
     return s->line_pack[in->pack];
 }
 
-/* Applies the pack's own price, then the lanes, to one line. dis is a
- * scratch array of s->max_line entries. */
-static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, int64_t *dis)
+/* Ends a lane of a line: the best contender applies to what is left, the
+ * others that would have given something are reported as outdone. */
+static void close_lane(work *w, int li, qe_line_out *out, int ncon, int best, int64_t best_d,
+                       int64_t *left)
+{
+    if (best < 0)
+        return;
+    for (int m = 0; m < ncon; m++)
+        if (w->con[m].policy != best)
+            reject(w, w->con[m].policy, li, QR_OUTDONE);
+    out->applied[out->napplied++] = (qe_applied){best, best_d};
+    spend(w, best, best_d);
+    *left -= best_d;
+}
+
+/* Applies the pack's own price, then the lanes, to one line. A policy
+ * rejected for the whole cart is skipped at once on every later line: its
+ * verdict cannot change within the quote and it is already reported. */
+static void price_line(work *w, int li, const qe_line_in *in, qe_line_out *out)
 {
     const qe_snapshot *s = w->s;
+    const qe_hot *hot = s->hot;
+    unsigned char *st = w->st;
     int64_t left = out->list;
     if (in->pack >= 0) {
         const qe_pack *pk = &s->packs[in->pack];
@@ -327,55 +393,53 @@ static int price_line(work *w, int li, const qe_line_in *in, qe_line_out *out, i
         out->pack_discount = d < 0 ? 0 : d > left ? left : d;
         left -= out->pack_discount;
     }
-    int n, k = 0;
+    int n, lane_end = 0, best = -1, ncon = 0;
+    int64_t best_d = 0;
     const int *cand = candidates(s, in, &n);
-    while (k < n) {
-        int lane = s->policies[cand[k]].lane, best = -1, first = k;
-        int64_t best_d = 0;
-        for (; k < n && s->policies[cand[k]].lane == lane; k++) {
-            int pi = cand[k];
-            const qe_policy *p = &s->policies[pi];
-            dis[k] = -1; /* not a contender */
-            if (!concerns(s, p, in))
-                continue;
+    for (int k = 0; k < n; k++) {
+        int pi = cand[k];
+        unsigned f = st[pi];
+        if (f & ST_DEAD)
+            continue;
+        if (pi >= lane_end) { /* candidates are in (lane, id) order */
+            close_lane(w, li, out, ncon, best, best_d, &left);
+            best = -1, best_d = 0, ncon = 0;
+            lane_end = hot[pi].lane_end;
+        }
+        if (!(f & ST_KNOWN)) {
             int r = cart_verdict(w, pi);
-            int line = -1;
-            if (r < 0 && (r = line_reason(s, p, in, out->list)) >= 0)
-                line = li;
+            st[pi] = (unsigned char)(f | ST_KNOWN | (r >= 0 ? ST_DEAD : 0));
             if (r >= 0) {
-                if (!w->reported[pi] && reject(w, pi, line, (qe_reason)r))
-                    return ERR_NOMEM;
+                reject(w, pi, -1, (qe_reason)r);
                 continue;
-            }
-            int64_t d = discount_of(p, in, left);
-            if (p->budget) {
-                int64_t room = p->budget - p->spent - spent_in_quote(w, pi);
-                if (room <= 0) {
-                    if (reject(w, pi, li, QR_BUDGET_SPENT))
-                        return ERR_NOMEM;
-                    continue;
-                }
-                if (d > room)
-                    d = room;
-            }
-            dis[k] = d;
-            if (d > best_d) {
-                best = pi;
-                best_d = d;
             }
         }
-        if (best < 0)
+        const qe_hot *h = &hot[pi];
+        int r = line_reason(s, h, pi, in, out->list);
+        if (r >= 0) {
+            reject(w, pi, li, (qe_reason)r);
             continue;
-        for (int m = first; m < k; m++)
-            if (cand[m] != best && dis[m] > 0 && !w->reported[cand[m]] &&
-                reject(w, cand[m], li, QR_OUTDONE))
-                return ERR_NOMEM;
-        out->applied[out->napplied++] = (qe_applied){best, best_d};
-        spend(w, best, best_d);
-        left -= best_d;
+        }
+        int64_t d = discount_of(h, in, left);
+        if (h->has_budget) {
+            int64_t room = h->room - spent_in_quote(w, pi);
+            if (room <= 0) {
+                reject(w, pi, li, QR_BUDGET_SPENT);
+                continue;
+            }
+            if (d > room)
+                d = room;
+        }
+        if (d <= 0)
+            continue;
+        w->con[ncon++] = (contender){pi, d};
+        if (d > best_d) {
+            best = pi;
+            best_d = d;
+        }
     }
+    close_lane(w, li, out, ncon, best, best_d, &left);
     out->final = left;
-    return 0;
 }
 
 int quote_price(const qe_snapshot *s, const qe_org *org, const qe_cart *cart, arena *a,
@@ -385,15 +449,16 @@ int quote_price(const qe_snapshot *s, const qe_org *org, const qe_cart *cart, ar
     memset(out, 0, sizeof *out);
     out->nlines = cart->nlines;
     out->lines = arena_alloc(a, (size_t)(cart->nlines ? cart->nlines : 1) * sizeof *out->lines);
-    size_t np = (size_t)(s->npolicies ? s->npolicies : 1);
-    w.verdict = arena_alloc_raw(a, np);
-    w.reported = arena_alloc(a, np); /* zeroed */
-    int64_t *dis = arena_alloc_raw(a, (size_t)(s->max_line + 1) * sizeof *dis);
+    w.st = arena_alloc(a, (size_t)(s->npolicies ? s->npolicies : 1)); /* zeroed */
+    w.campaign = arena_alloc_raw(a, (size_t)(s->ncampaigns ? s->ncampaigns : 1));
+    w.con = arena_alloc_raw(a, (size_t)(s->max_line + 1) * sizeof *w.con);
     w.capspent = cart->nlines * 10; /* lanes 0..9 */
     w.spent = arena_alloc_raw(a, (size_t)(w.capspent + 1) * sizeof *w.spent);
-    if (!out->lines || !w.verdict || !w.reported || !dis || !w.spent)
+    w.rej = arena_alloc_raw(a, (size_t)(s->npolicies + 1) * sizeof *w.rej);
+    if (!out->lines || !w.st || !w.campaign || !w.con || !w.spent || !w.rej)
         return err_set(e, ERR_NOMEM, "out of memory");
-    memset(w.verdict, -2, np);
+    for (int ci = 0; ci < s->ncampaigns; ci++) /* fewer than the policies they hold */
+        w.campaign[ci] = (signed char)campaign_blocker(&s->campaigns[ci], org, cart->at);
     for (int i = 0; i < cart->nlines; i++)
         quote_list_price(s, &cart->lines[i], i, &out->lines[i].list, e);
     if (e->code)
@@ -401,8 +466,7 @@ int quote_price(const qe_snapshot *s, const qe_org *org, const qe_cart *cart, ar
     for (int i = 0; i < cart->nlines; i++)
         w.cart_list += out->lines[i].list;
     for (int i = 0; i < cart->nlines; i++) {
-        if (price_line(&w, i, &cart->lines[i], &out->lines[i], dis))
-            return err_set(e, ERR_NOMEM, "out of memory");
+        price_line(&w, i, &cart->lines[i], &out->lines[i]);
         out->list += out->lines[i].list;
         out->final += out->lines[i].final;
     }
@@ -429,17 +493,19 @@ static int merge_lines(qe_snapshot *s, arena *a, err_ctx *e)
         if (!v)
             return err_set(e, ERR_NOMEM, "out of memory");
         s->line_product[p] = v;
-        s->line_product_n[p] = merge3(s->by_product[p], s->by_product_n[p],
+        s->line_product_n[p] = merge3(s, has ? cat : -1, s->by_product[p], s->by_product_n[p],
                                       has ? s->by_category[cat] : NULL, nc, s->open, s->nopen, v);
         if (s->line_product_n[p] > s->max_line)
             s->max_line = s->line_product_n[p];
     }
+    static const int no_category[1]; /* a pack line has no category list */
     for (int k = 0; k < s->npacks; k++) {
         int *v = arena_alloc(a, (size_t)(s->by_pack_n[k] + s->nopen + 1) * sizeof *v);
         if (!v)
             return err_set(e, ERR_NOMEM, "out of memory");
         s->line_pack[k] = v;
-        s->line_pack_n[k] = merge3(s->by_pack[k], s->by_pack_n[k], NULL, 0, s->open, s->nopen, v);
+        s->line_pack_n[k] =
+            merge3(s, -2, s->by_pack[k], s->by_pack_n[k], no_category, 0, s->open, s->nopen, v);
         if (s->line_pack_n[k] > s->max_line)
             s->max_line = s->line_pack_n[k];
     }
@@ -459,6 +525,108 @@ static void index_put(int **lists, int *counts, int which, int pi, bool fill)
     if (n && lists[which][n - 1] == pi)
         return;
     lists[which][counts[which]++] = pi;
+}
+
+/* The JSON texts of policies and campaigns that answers repeat. */
+static int build_json(qe_snapshot *s, arena *a, err_ctx *e)
+{
+    for (int ci = 0; ci < s->ncampaigns; ci++) {
+        qe_campaign *c = &s->campaigns[ci];
+        if (!(c->id_json = jw_quote(a, c->id, &c->id_json_len)))
+            return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    for (int pi = 0; pi < s->npolicies; pi++) {
+        qe_policy *p = &s->policies[pi];
+        jw w;
+        jw_init(&w, a, 64);
+        jw_object(&w);
+        JW_KEY(&w, "zh");
+        jw_string(&w, p->name.zh);
+        JW_KEY(&w, "en");
+        jw_string(&w, p->name.en);
+        jw_end(&w);
+        p->name_json = jw_done(&w, &p->name_json_len);
+        p->id_json = jw_quote(a, p->id, &p->id_json_len);
+        if (!p->name_json || !p->id_json)
+            return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    return 0;
+}
+
+/* The hot data and the gate of every policy (see qe_hot, qe_gate). */
+static int build_hot(qe_snapshot *s, arena *a, err_ctx *e)
+{
+    size_t n = (size_t)s->npolicies + 1;
+    s->hot = arena_alloc(a, n * sizeof *s->hot);
+    s->gate = arena_alloc(a, n * sizeof *s->gate);
+    s->wide_regions = s->nregions > 128 ? arena_alloc(a, n * sizeof *s->wide_regions) : NULL;
+    if (!s->hot || !s->gate || (s->nregions > 128 && !s->wide_regions))
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (int pi = s->npolicies - 1; pi >= 0; pi--) {
+        const qe_policy *p = &s->policies[pi];
+        const qe_campaign *c = &s->campaigns[p->campaign];
+        qe_hot *h = &s->hot[pi];
+        uint64_t regions[QE_MAX_REGIONS / 64];
+        for (int i = 0; i < QE_MAX_REGIONS / 64; i++)
+            regions[i] = (c->regions.any ? ~UINT64_C(0) : c->regions.w[i]) &
+                         (p->regions.any ? ~UINT64_C(0) : p->regions.w[i]);
+        memcpy(h->regions, regions, sizeof h->regions);
+        if (s->wide_regions) {
+            h->wide = true;
+            memcpy(s->wide_regions[pi], regions, sizeof regions);
+        }
+        h->min_quantity = p->min_quantity;
+        h->min_line = p->min_line;
+        h->value = p->value;
+        h->has_budget = p->budget != 0;
+        h->room = p->budget - p->spent;
+        h->modes = p->modes;
+        h->effect = (uint8_t)p->effect;
+        bool last = pi == s->npolicies - 1 || s->policies[pi + 1].lane != p->lane;
+        h->lane_end = last ? pi + 1 : s->hot[pi + 1].lane_end;
+        s->gate[pi] = (qe_gate){
+            .campaign = p->campaign,
+            .industries = p->industries,
+            .sizes = p->sizes,
+            .order_types = p->order_types,
+            .per_org_limit = p->per_org_limit,
+            .min_order = p->min_order,
+            .new_only = p->new_only,
+            .fixed_reason = (int8_t)(p->total_limit && p->used >= p->total_limit ? QR_TOTAL_LIMIT
+                                     : p->budget && p->spent >= p->budget    ? QR_BUDGET_SPENT
+                                                                             : -1),
+        };
+    }
+    return 0;
+}
+
+/* Policy ids in order, for qe_policy_find (usage rows name policies by
+ * id). A merge sort of indices: qsort would need the snapshot in a global. */
+static int build_by_id(qe_snapshot *s, arena *a, err_ctx *e)
+{
+    int n = s->npolicies;
+    int *v = arena_alloc(a, (size_t)(n + 1) * sizeof *v);
+    int *tmp = arena_alloc(a, (size_t)(n + 1) * sizeof *tmp);
+    if (!v || !tmp)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (int i = 0; i < n; i++)
+        v[i] = i;
+    for (int width = 1; width < n; width *= 2) {
+        for (int lo = 0; lo < n; lo += 2 * width) {
+            int mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            int i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] =
+                    strcmp(s->policies[v[i]].id, s->policies[v[j]].id) <= 0 ? v[i++] : v[j++];
+            while (i < mid)
+                tmp[k++] = v[i++];
+            while (j < hi)
+                tmp[k++] = v[j++];
+        }
+        memcpy(v, tmp, (size_t)n * sizeof *v);
+    }
+    s->by_id = v;
+    return 0;
 }
 
 int quote_index_build(qe_snapshot *s, const qe_scope *scopes, arena *a, err_ctx *e)
@@ -520,5 +688,12 @@ int quote_index_build(qe_snapshot *s, const qe_scope *scopes, arena *a, err_ctx 
             p->any_item = !p->categories;
         }
     }
-    return merge_lines(s, a, e);
+    int rc = merge_lines(s, a, e);
+    if (!rc)
+        rc = build_hot(s, a, e);
+    if (!rc)
+        rc = build_by_id(s, a, e);
+    if (!rc)
+        rc = build_json(s, a, e);
+    return rc;
 }

@@ -86,6 +86,8 @@ typedef struct qe_campaign {
     bool published, new_only;
     qe_bits regions;
     uint32_t industries, sizes; /* bit masks; 0 = all */
+    const char *id_json;        /* id as a JSON string (quote_index_build) */
+    size_t id_json_len;
 } qe_campaign;
 
 typedef struct qe_policy {
@@ -102,7 +104,35 @@ typedef struct qe_policy {
     int64_t value;
     int64_t per_org_limit, total_limit, budget; /* 0 = none */
     int64_t used, spent; /* totals when the snapshot was built */
+    /* Set by quote_index_build, for answers that name the policy often:
+     * the id as a JSON string and the name as {"zh": ..., "en": ...}. */
+    const char *id_json, *name_json;
+    size_t id_json_len, name_json_len;
 } qe_policy;
+
+/* What pricing a line reads of a policy, packed into one cache line so
+ * that the walk over a line's candidates touches little memory.
+ * quote_index_build derives it from the policy and its campaign. */
+typedef struct qe_hot {
+    uint64_t regions[2]; /* regions 0..127 of the campaign's and the policy's, both */
+    int64_t min_quantity, min_line, value;
+    int64_t room;        /* budget - spent, when has_budget */
+    int32_t lane_end;    /* the first policy index past this policy's lane */
+    uint32_t modes;      /* 0 = all */
+    uint8_t effect;
+    bool has_budget;
+    bool wide;           /* regions from 128 up are in qe_snapshot.wide_regions */
+} qe_hot;
+
+/* What the cart-level verdict reads of a policy, once per quote: the
+ * policy's own conditions (its campaign's are checked apart). */
+typedef struct qe_gate {
+    int32_t campaign;
+    uint32_t industries, sizes, order_types; /* 0 = all */
+    int64_t per_org_limit, min_order;
+    bool new_only;
+    int8_t fixed_reason; /* total limit reached or budget spent, for everyone; else -1 */
+} qe_gate;
 
 /* What a snapshot holds. Arrays are sorted: regions, products by code,
  * packs by id, policies by (lane, id). */
@@ -122,10 +152,16 @@ struct qe_snapshot {
     int *by_category[QE_NCATEGORIES], by_category_n[QE_NCATEGORIES]; /* categories only */
     int *open, nopen;                /* no product, pack or category restriction */
     /* The same merged once per product and per pack, so that pricing a
-     * line walks one list. */
+     * line walks one list. A product's list leaves out the policies that
+     * can never concern one of its lines (pack prices; category lists
+     * without its category). */
     int **line_product, *line_product_n;
     int **line_pack, *line_pack_n;
     int max_line; /* the longest of those lists */
+    qe_hot *hot;   /* per policy index */
+    qe_gate *gate; /* per policy index */
+    uint64_t (*wide_regions)[QE_MAX_REGIONS / 64]; /* per policy, when nregions > 128 */
+    int *by_id;   /* policy indices in id order, for qe_policy_find */
 };
 typedef struct qe_snapshot qe_snapshot;
 
@@ -137,7 +173,9 @@ typedef struct qe_scope {
 } qe_scope;
 
 /* Builds the candidate index of s: scopes[i] belongs to s->policies[i]
- * (already in (lane, id) order). Memory comes from a. */
+ * (already in (lane, id) order), with the hot data and the id order. Call
+ * it once the regions, products, packs, campaigns and policies are set;
+ * they must not change afterwards. Memory comes from a. */
 int quote_index_build(qe_snapshot *s, const qe_scope *scopes, arena *a, err_ctx *e);
 
 int qe_region_find(const qe_snapshot *s, const char *code);

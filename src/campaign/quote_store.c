@@ -23,6 +23,42 @@ int quote_org_usage(db_conn *c, const qe_snapshot *s, const char *org_id, int64_
     return rc;
 }
 
+int quote_org_load(db_conn *c, arena *a, const qe_snapshot *s, const char *org_id,
+                   const char **industry, const char **size, int64_t *uses, bool *used_any,
+                   err_ctx *e)
+{
+    db_stmt *st = NULL;
+    bool row, found = false;
+    *used_any = false;
+    *industry = *size = NULL;
+    for (int i = 0; i < s->npolicies; i++)
+        uses[i] = 0;
+    int rc = db_query(c,
+                      "SELECT o.industry, o.size, u.policy_id, u.uses FROM orgs o"
+                      " LEFT JOIN policy_usage u ON u.org_id = o.id WHERE o.id = ?",
+                      DB_ARGS(DB_TEXT(org_id)), &st, e);
+    while (!rc && !(rc = db_step(st, &row, e)) && row) {
+        if (!found) {
+            found = true;
+            *industry = arena_strdup(a, db_text(st, 0));
+            *size = arena_strdup(a, db_text(st, 1));
+            if (!*industry || !*size)
+                rc = err_set(e, ERR_NOMEM, "out of memory");
+        }
+        const char *policy = db_text(st, 2);
+        if (!policy)
+            continue; /* no usage at all */
+        int p = qe_policy_find(s, policy);
+        if (p >= 0)
+            uses[p] = db_int(st, 3);
+        *used_any |= db_int(st, 3) > 0;
+    }
+    db_done(st);
+    if (!rc && !found)
+        rc = err_set(e, ERR_NOT_FOUND, "no org %s", org_id);
+    return rc;
+}
+
 int quote_save(db_conn *c, const quote_row *q, err_ctx *e)
 {
     return db_exec(c,

@@ -17,6 +17,13 @@
 int quote_org_usage(db_conn *c, const qe_snapshot *s, const char *org_id, int64_t *uses,
                     bool *used_any, err_ctx *e);
 
+/* What pricing needs of an org, read in one statement: its industry and
+ * size (copied into a) and its usage as quote_org_usage gives it.
+ * ERR_NOT_FOUND when there is no such org. */
+int quote_org_load(db_conn *c, arena *a, const qe_snapshot *s, const char *org_id,
+                   const char **industry, const char **size, int64_t *uses, bool *used_any,
+                   err_ctx *e);
+
 typedef struct quote_row {
     const char *id, *org_id, *currency, *body;
     int64_t at, expires_at, total, created_at;

@@ -75,3 +75,35 @@ Test(jw, an_arena_that_runs_out_gives_no_text)
     cr_assert_null(jw_done(&w, NULL));
     arena_free(a);
 }
+
+/* Strings of every length up to 40 with one byte that needs escaping (or
+ * none) at every position, against jansson's reading of the text. */
+Test(jw, escapes_at_every_position_of_long_strings)
+{
+    static const char specials[] = {'"', '\\', '\n', '\r', '\t', 0x01, 0x1f, 'x'};
+    arena *a = arena_new(1 << 20);
+    char s[48];
+    for (int len = 1; len <= 40; len++)
+        for (int at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof specials; k++) {
+                for (int i = 0; i < len; i++)
+                    s[i] = (char)('a' + i % 26);
+                if (len >= 6 && at != 3 && at != 4 && at != 5)
+                    memcpy(s + 3, "\xe4\xb8\xad", 3); /* a UTF-8 character passes through */
+                s[at] = specials[k];
+                s[len] = '\0';
+                jw w;
+                jw_init(&w, a, 64);
+                jw_array(&w);
+                jw_string(&w, s);
+                jw_end(&w);
+                const char *text = jw_done(&w, NULL);
+                cr_assert_not_null(text);
+                json_error_t je;
+                json_t *j = json_loads(text, JSON_ALLOW_NUL, &je);
+                cr_assert_not_null(j, "len %d at %d: %s: %s", len, at, je.text, text);
+                cr_assert_str_eq(json_string_value(json_array_get(j, 0)), s);
+                json_decref(j);
+            }
+    arena_free(a);
+}
