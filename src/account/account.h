@@ -74,6 +74,13 @@ typedef struct account_actor {
 
 account_actor account_actor_of(const account_user *u);
 
+/* A user's columns for a query that joins users as u, and the reader of a
+ * row that starts with them (copies into a). */
+#define ACCOUNT_USER_COLS_U \
+    "u.id, u.email, u.name, u.role, u.org_id, u.is_admin, u.created_at, u.updated_at"
+#define ACCOUNT_USER_NCOLS 8
+int account_user_read(arena *a, db_stmt *st, account_user *out, err_ctx *e);
+
 /* Pure checks. partial: only present fields are checked (PATCH). Errors
  * are added to e under prefix (e.g. "admin."); returns e->code. */
 int account_check_org(const account_org_input *in, bool partial, err_ctx *e);

@@ -29,7 +29,7 @@ static int read_org(arena *a, db_stmt *st, account_org *o, err_ctx *e)
     return ok ? 0 : err_set(e, ERR_NOMEM, "out of memory");
 }
 
-static int read_user(arena *a, db_stmt *st, account_user *u, err_ctx *e)
+int account_user_read(arena *a, db_stmt *st, account_user *u, err_ctx *e)
 {
     *u = (account_user){
         .id = dup_col(a, st, 0), .email = dup_col(a, st, 1), .name = dup_col(a, st, 2),
@@ -217,7 +217,7 @@ int account_user_load(db_conn *c, arena *a, const char *id, account_user *out, e
     if (!rc && !found)
         rc = err_set(e, ERR_NOT_FOUND, "no user %s", id);
     if (!rc)
-        rc = read_user(a, st, out, e);
+        rc = account_user_read(a, st, out, e);
     db_done(st);
     return rc;
 }
@@ -243,7 +243,7 @@ int account_user_by_email(db_conn *c, arena *a, const char *email, account_user 
     int rc = db_query_row(c, "SELECT " USER_COLS ", password_hash FROM users WHERE email = ?",
                           DB_ARGS(DB_TEXT(key)), &st, found, e);
     if (!rc && *found) {
-        rc = read_user(a, st, out, e);
+        rc = account_user_read(a, st, out, e);
         *hash = dup_col(a, st, 8);
     }
     db_done(st);
@@ -411,7 +411,7 @@ int account_user_list(db_conn *c, arena *a, const account_actor *actor, const ch
                               DB_TEXT(pg.after), DB_TEXT(pg.after), DB_INT(PAGE_FETCH(pg))),
                       &st, e);
     while (!rc && !(rc = db_step(st, &row, e)) && row)
-        rc = read_user(a, st, &out[count++], e);
+        rc = account_user_read(a, st, &out[count++], e);
     db_done(st);
     *next = !rc && count > pg.limit ? out[--count - 1].id : NULL;
     *items = out;

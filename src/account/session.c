@@ -126,34 +126,30 @@ int session_check(db_conn *c, arena *a, const session_policy *p, const char *tok
     db_stmt *st = NULL;
     bool found = false;
     int64_t now = clock_now_ms(), last_seen = 0;
-    const char *user_id = NULL;
     if (strlen(token) >= RAND_TOKEN_LEN || strncmp(token, "cct_", 4) != 0)
         return err_set(e, ERR_UNAUTHENTICATED, "the token is not valid");
     rand_sha256_hex(token, token_hash);
+    /* The session and its user in one read: every signed-in request pays it. */
     int rc = db_query_row(c,
-                          "SELECT user_id, last_seen_at FROM sessions WHERE token_hash = ?"
-                          " AND revoked_at IS NULL AND expires_at > ? AND last_seen_at > ?",
+                          "SELECT " ACCOUNT_USER_COLS_U ", s.last_seen_at FROM sessions s"
+                          " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"
+                          " AND s.revoked_at IS NULL AND s.expires_at > ? AND s.last_seen_at > ?",
                           DB_ARGS(DB_TEXT(token_hash), DB_INT(now), DB_INT(now - p->idle_ms)),
                           &st, &found, e);
     if (!rc && found) {
-        user_id = arena_strdup(a, db_text(st, 0));
-        last_seen = db_int(st, 1);
+        rc = account_user_read(a, st, user, e);
+        last_seen = db_int(st, ACCOUNT_USER_NCOLS);
     }
     db_done(st);
     if (rc)
         return rc;
     if (!found)
         return err_set(e, ERR_UNAUTHENTICATED, "the token is unknown, revoked or expired");
-    if (!user_id)
-        return err_set(e, ERR_NOMEM, "out of memory");
     int64_t touch = p->idle_ms / 4 < SESSION_TOUCH_MS ? p->idle_ms / 4 : SESSION_TOUCH_MS;
-    if (now - last_seen >= touch) {
+    if (now - last_seen >= touch)
         rc = db_exec(c, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
                      DB_ARGS(DB_INT(now), DB_TEXT(token_hash)), NULL, e);
-        if (rc)
-            return rc;
-    }
-    return account_user_load(c, a, user_id, user, e);
+    return rc;
 }
 
 int session_revoke(db_conn *c, const char *token_hash, int64_t now, err_ctx *e)

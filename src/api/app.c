@@ -32,6 +32,7 @@ void app_config_defaults(app_config *cfg)
         .quote_ttl_s = 30 * 60,
         .quote_flush_ms = 20,
         .claim_batch = 128,
+        .claim_workers = 3,
         .log_min = LOG_INFO,
         .session = {
             .idle_ms = 2LL * 3600 * 1000,
@@ -52,9 +53,12 @@ int app_open(const app_config *cfg, app **out, err_ctx *e)
         return err_set(e, ERR_NOMEM, "out of memory");
     a->cfg = *cfg;
     a->log = (logger){stderr, cfg->log_min};
-    /* One connection per worker, plus the quote writer's and the claim
-     * batcher's (workers wait on those holding theirs), plus one spare. */
-    db_config dbc = {.pool_size = cfg->db_pool > 0 ? cfg->db_pool : cfg->threads + 3,
+    /* One connection per worker, plus the claim batcher's own (workers
+     * wait on it holding theirs), the quote writer's and one spare. */
+    int pool = cfg->threads + cfg->claim_workers + 2;
+    if (cfg->db_pool > 0) /* never fewer than the batcher keeps, plus two to serve */
+        pool = cfg->db_pool > cfg->claim_workers + 2 ? cfg->db_pool : cfg->claim_workers + 2;
+    db_config dbc = {.pool_size = pool,
                      .busy_timeout_ms = cfg->db_timeout_ms,
                      .statement_timeout_ms = cfg->db_timeout_ms};
     rc = db_open(cfg->db_url, &dbc, &a->log, &a->db, e);
@@ -74,7 +78,8 @@ int app_open(const app_config *cfg, app **out, err_ctx *e)
     if (!rc)
         rc = quote_writer_new(a->db, &a->log, cfg->quote_flush_ms, &a->quotes, e);
     if (!rc)
-        rc = claim_batcher_new(a->db, &a->log, cfg->claim_batch, &a->claims, e);
+        rc = claim_batcher_new(a->db, &a->log, cfg->claim_batch, cfg->claim_workers,
+                               &a->claims, e);
 out:
     if (rc) {
         app_free(a);

@@ -20,7 +20,7 @@ typedef struct claim_batcher claim_batcher;
 typedef struct app_config {
     const char *listen;      /* "127.0.0.1:8080", "[::1]:8080", port 0 = any */
     const char *db_url;      /* SQLite file path or postgres:// URL */
-    int db_pool;             /* connections; 0 = threads + 3 */
+    int db_pool;             /* connections; 0 = threads + claim_workers + 2 */
     int db_timeout_ms;       /* statement and lock timeout */
     int threads;             /* HTTP worker threads */
     size_t max_body;         /* bytes; routes may declare less */
@@ -33,6 +33,7 @@ typedef struct app_config {
     int quote_ttl_s;         /* how long a quote stays valid */
     int quote_flush_ms;      /* how long new quotes wait to be written together */
     int claim_batch;         /* most credit claims settled in one transaction */
+    int claim_workers;       /* threads settling claims, each with a connection */
     bool secure_cookies;     /* add Secure to the session cookie (behind TLS) */
     log_level log_min;
     session_policy session;

@@ -46,8 +46,6 @@ int req_sign_in(req *r)
     if (!rc)
         rc = session_check(c, r->a, &r->app->cfg.session, token, &r->user, r->token_hash,
                            &r->err);
-    if (rc == ERR_NOT_FOUND) /* the user is gone */
-        rc = err_set(&r->err, ERR_UNAUTHENTICATED, "the token's user no longer exists");
     if (rc)
         return rc;
     r->signed_in = true;

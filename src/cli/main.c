@@ -31,7 +31,7 @@ enum { EXIT_USAGE = 2, EXIT_DB = 3 };
     {"db", "COCLOUD_DB", OPT_STRING, &(cfg)->db_url, "URL",                                   \
      "SQLite file, or postgres://... for PostgreSQL (cocloud.db)", 0, 0},                      \
     {"db-pool", "COCLOUD_DB_POOL", OPT_INT, &(cfg)->db_pool, "N",                               \
-     "database connections (threads + 3)", 1, 1000},                                           \
+     "database connections (threads + 5)", 1, 1000},                                           \
     {"db-timeout", "COCLOUD_DB_TIMEOUT", OPT_INT, &(cfg)->db_timeout_ms, "MS",                  \
      "longest statement or lock wait, milliseconds (5000)", 10, 600000},                       \
     {"threads", "COCLOUD_THREADS", OPT_INT, &(cfg)->threads, "N", "HTTP worker threads", 1,   \

@@ -35,9 +35,19 @@ typedef struct claim_item {
     struct claim_item *next;
 } claim_item;
 
+/* One settling thread, with a connection of its own taken for good
+ * (waiters may hold all the others). */
+typedef struct claim_worker {
+    struct claim_batcher *cb;
+    db_conn *conn;
+    pthread_t thread;
+    bool started;
+} claim_worker;
+
 struct claim_batcher {
     db *db;
-    db_conn *conn; /* its own, taken for good: waiters may hold all the others */
+    int nworkers;
+    claim_worker workers[CLAIM_WORKERS_MAX];
     const logger *lg;
     int max_batch;
     pthread_mutex_t mu;
@@ -45,7 +55,6 @@ struct claim_batcher {
     pthread_cond_t done; /* a batch is settled */
     claim_item *head, **tail;
     bool stopping;
-    pthread_t thread;
 };
 
 /* ---- the batch transaction --------------------------------------------- */
@@ -339,14 +348,15 @@ static void sort_by_drop(claim_item **v, int n)
     }
 }
 
-static void run_batch(claim_batcher *cb, claim_item **items, int n)
+static void run_batch(claim_worker *w, claim_item **items, int n)
 {
+    claim_batcher *cb = w->cb;
     err_ctx e = {0};
     batch b = {.items = items, .n = n, .a = arena_new(CLAIM_BATCH_ARENA)};
     sort_by_drop(items, n);
-    int rc = b.a ? db_check(cb->conn, &e) : err_set(&e, ERR_NOMEM, "out of memory");
+    int rc = b.a ? db_check(w->conn, &e) : err_set(&e, ERR_NOMEM, "out of memory");
     if (!rc)
-        rc = db_transact(cb->conn, batch_tx, &b, &e);
+        rc = db_transact(w->conn, batch_tx, &b, &e);
     arena_free(b.a);
     if (!rc)
         return;
@@ -360,7 +370,8 @@ static void run_batch(claim_batcher *cb, claim_item **items, int n)
 
 static void *batcher_main(void *arg)
 {
-    claim_batcher *cb = arg;
+    claim_worker *w = arg;
+    claim_batcher *cb = w->cb;
     claim_item *items[CLAIM_BATCH_MAX];
     pthread_mutex_lock(&cb->mu);
     for (;;) {
@@ -376,7 +387,7 @@ static void *batcher_main(void *arg)
         if (!cb->head)
             cb->tail = &cb->head;
         pthread_mutex_unlock(&cb->mu);
-        run_batch(cb, items, n);
+        run_batch(w, items, n);
         /* A waiter may free its item as soon as it is done: take the
          * notifications first, and call them after letting go of mu. */
         void (*notify[CLAIM_BATCH_MAX])(void *);
@@ -398,31 +409,33 @@ static void *batcher_main(void *arg)
     return NULL;
 }
 
-int claim_batcher_new(db *d, const logger *lg, int max_batch, claim_batcher **out, err_ctx *e)
+int claim_batcher_new(db *d, const logger *lg, int max_batch, int workers, claim_batcher **out,
+                      err_ctx *e)
 {
     claim_batcher *cb = calloc(1, sizeof *cb);
+    int rc = 0;
     *out = NULL;
     if (!cb)
         return err_set(e, ERR_NOMEM, "out of memory");
     cb->db = d;
     cb->lg = lg;
     cb->max_batch = max_batch < 1 ? 1 : max_batch > CLAIM_BATCH_MAX ? CLAIM_BATCH_MAX : max_batch;
+    cb->nworkers = workers < 1 ? 1 : workers > CLAIM_WORKERS_MAX ? CLAIM_WORKERS_MAX : workers;
     cb->tail = &cb->head;
-    int rc = db_acquire(d, &cb->conn, e);
-    if (rc) {
-        free(cb);
-        return rc;
-    }
     pthread_mutex_init(&cb->mu, NULL);
     pthread_cond_init(&cb->wake, NULL);
     pthread_cond_init(&cb->done, NULL);
-    if (pthread_create(&cb->thread, NULL, batcher_main, cb) != 0) {
-        pthread_mutex_destroy(&cb->mu);
-        pthread_cond_destroy(&cb->wake);
-        pthread_cond_destroy(&cb->done);
-        db_release(cb->conn);
-        free(cb);
-        return err_set(e, ERR_INTERNAL, "cannot start the claim batcher");
+    for (int i = 0; !rc && i < cb->nworkers; i++) {
+        claim_worker *w = &cb->workers[i];
+        w->cb = cb;
+        rc = db_acquire(d, &w->conn, e);
+        if (!rc && pthread_create(&w->thread, NULL, batcher_main, w) != 0)
+            rc = err_set(e, ERR_INTERNAL, "cannot start the claim batcher");
+        w->started = !rc;
+    }
+    if (rc) {
+        claim_batcher_free(cb);
+        return rc;
     }
     *out = cb;
     return 0;
@@ -434,17 +447,20 @@ void claim_batcher_free(claim_batcher *cb)
         return;
     pthread_mutex_lock(&cb->mu);
     cb->stopping = true;
-    pthread_cond_signal(&cb->wake);
+    pthread_cond_broadcast(&cb->wake);
     pthread_mutex_unlock(&cb->mu);
-    pthread_join(cb->thread, NULL);
-    db_release(cb->conn);
+    for (int i = 0; i < cb->nworkers; i++) {
+        if (cb->workers[i].started)
+            pthread_join(cb->workers[i].thread, NULL);
+        db_release(cb->workers[i].conn);
+    }
     pthread_mutex_destroy(&cb->mu);
     pthread_cond_destroy(&cb->wake);
     pthread_cond_destroy(&cb->done);
     free(cb);
 }
 
-/* Adds it to the queue (mu held) and wakes the batcher. */
+/* Adds it to the queue (mu held) and wakes a worker. */
 static void enqueue(claim_batcher *cb, claim_item *it)
 {
     it->next = NULL;

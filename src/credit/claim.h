@@ -8,7 +8,7 @@
  * settles it in one database transaction: each claim row (unique per org
  * and drop, so a second one loses), then the places for all of them at
  * once from the drop's shards (conditional updates that never go below
- * zero, starting at a random shard so that instances rarely meet on one
+ * zero, starting at a random shard so that batches rarely meet on one
  * row), then a grant and a ledger transaction (drop -> wallet) per
  * winner. Claims beyond the places left are taken back in the same
  * transaction and answered "sold out". One commit (and one disk sync)
@@ -27,6 +27,7 @@
 #include "db/db.h"
 
 #define CLAIM_BATCH_MAX 256
+#define CLAIM_WORKERS_MAX 16
 
 typedef struct claim {
     const char *id, *drop_id, *org_id, *user_id;
@@ -35,9 +36,12 @@ typedef struct claim {
 
 typedef struct claim_batcher claim_batcher;
 
-/* Starts the batcher's thread; at most max_batch claims per transaction
- * (1..CLAIM_BATCH_MAX). */
-int claim_batcher_new(db *d, const logger *lg, int max_batch, claim_batcher **out, err_ctx *e);
+/* Starts the batcher: `workers` threads (1..CLAIM_WORKERS_MAX), each with
+ * a connection of its own taken from d's pool for good, each settling up
+ * to max_batch claims (1..CLAIM_BATCH_MAX) per transaction. While one
+ * waits on the database the next takes what has queued meanwhile. */
+int claim_batcher_new(db *d, const logger *lg, int max_batch, int workers, claim_batcher **out,
+                      err_ctx *e);
 /* Settles what is queued, then stops. NULL is a no-op. */
 void claim_batcher_free(claim_batcher *b);
 

@@ -64,7 +64,7 @@ static void setup_db(int pool)
     cf_drop(c, setup_arena, f.id, &in, "drop", &dr);
     cr_assert_eq(dr.shards, 3);
     db_release(c);
-    cr_assert_eq(claim_batcher_new(d, &log_err, 64, &cb, &e), 0, "%s", e.detail);
+    cr_assert_eq(claim_batcher_new(d, &log_err, 64, 1, &cb, &e), 0, "%s", e.detail);
 }
 
 static void setup6(void) { setup_db(6); }
