@@ -83,9 +83,10 @@ static json_t *claim_json(const claim *cl)
 
 static json_t *grant_json(const grant *g, int64_t now)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:b, s:o}", "id", g->id,
-                     "org_id", g->org_id, "fund_id", g->fund_id, "source", g->source,
-                     "source_id", g->source_id, "currency", g->currency, "amount",
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:I, s:I, s:o, s:b, s:o}", "id",
+                     g->id, "org_id", g->org_id, "fund_id", g->fund_id, "source", g->source,
+                     "source_id", g->source_id, "drop_id", g->drop_id, "currency", g->currency,
+                     "amount",
                      (json_int_t)g->amount, "remaining", (json_int_t)g->remaining, "expires_at",
                      jo_time(g->expires_at), "expired", now >= g->expires_at, "created_at",
                      jo_time(g->created_at));

@@ -247,6 +247,7 @@ static int settle(db_conn *c, batch *b, const drop_row *d, claim_item **items, i
         it->g = (grant){
             .id = it->grant_id, .org_id = it->org_id, .fund_id = it->fund_id,
             .source = "claim", .source_id = it->claim_id, .currency = it->currency,
+            .drop_id = it->drop_id,
             .amount = d->amount, .remaining = d->amount,
             .expires_at = b->now + d->grant_days * DAY_MS, .created_at = b->now,
         };

@@ -20,6 +20,7 @@
 
 typedef struct grant {
     const char *id, *org_id, *fund_id, *source, *source_id, *currency;
+    const char *drop_id; /* the drop claimed from, for a claim's grant; else NULL */
     int64_t amount, remaining, expires_at, created_at;
 } grant;
 

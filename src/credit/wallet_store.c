@@ -7,7 +7,7 @@
 
 #define GRANT_COLS                                                                     \
     "id, org_id, fund_id, source, source_id, currency, amount, remaining, expires_at," \
-    " created_at"
+    " created_at, (SELECT k.drop_id FROM claims k WHERE k.id = grants.source_id)"
 
 static int nomem(err_ctx *e) { return err_set(e, ERR_NOMEM, "out of memory"); }
 
@@ -19,8 +19,10 @@ static int read_grant(arena *a, db_stmt *st, grant *g, err_ctx *e)
         .source_id = arena_strdup(a, db_text(st, 4)),
         .currency = arena_strdup(a, db_text(st, 5)), .amount = db_int(st, 6),
         .remaining = db_int(st, 7), .expires_at = db_int(st, 8), .created_at = db_int(st, 9),
+        .drop_id = db_text(st, 10) ? arena_strdup(a, db_text(st, 10)) : NULL,
     };
-    return g->id && g->org_id && g->fund_id && g->source && g->source_id && g->currency
+    return g->id && g->org_id && g->fund_id && g->source && g->source_id && g->currency &&
+                   (g->drop_id || !db_text(st, 10))
                ? 0
                : nomem(e);
 }

@@ -112,7 +112,7 @@ test('an enterprise claims once; the grant reaches its wallet through the ledger
   assert.match(c.id, /^clm_/);
   assert.equal(c.org_id, ent.org.id);
   assert.equal(c.drop_id, d.id);
-  assert.deepEqual([g.amount, g.remaining, g.source, g.source_id, g.fund_id, g.currency, g.org_id], [88800, 88800, 'claim', c.id, fund.id, 'CNY', ent.org.id]);
+  assert.deepEqual([g.amount, g.remaining, g.source, g.source_id, g.drop_id, g.fund_id, g.currency, g.org_id], [88800, 88800, 'claim', c.id, d.id, fund.id, 'CNY', ent.org.id]);
   assert.ok(Date.parse(g.expires_at) > Date.now() + 364 * 86400000);
 
   const again = await claim(ent.token, d.id, key);
@@ -120,6 +120,7 @@ test('an enterprise claims once; the grant reaches its wallet through the ledger
   assert.equal(again.headers.get('idempotent-replayed'), 'true');
   assert.equal(again.json.claim.id, c.id);
   assert.equal(again.json.grant.id, g.id);
+  assert.equal(again.json.grant.drop_id, d.id);
   assertFieldErrors(await claim(ent.token, other.id, key), 422, 'validation', ['Idempotency-Key']);
   const twice = assertProblem(await claim(ent.token, d.id), 409, 'conflict');
   assert.match(twice.detail, /already claimed/);
