@@ -152,8 +152,8 @@ export function render() {
       { label: t('grant.date'), cls: 'nowrap', cell: (g) => fmtDate(g.created_at, true) },
       {
         label: t('grant.source'),
-        cell: (g) => h('span', { testid: 'grant-source' }, g.source === 'claim' && names.has(g.source_id)
-          ? t('grant.fromDrop', { name: names.get(g.source_id) })
+        cell: (g) => h('span', { testid: 'grant-source' }, g.drop_id && names.has(g.drop_id)
+          ? t('grant.fromDrop', { name: names.get(g.drop_id) })
           : `${t(`grant.sources.${g.source}`)} ${g.source_id}`),
       },
       { label: t('grant.fund'), cell: (g) => names.get(g.fund_id) || g.fund_id },
