@@ -15,6 +15,7 @@
 set -eu
 
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 duration=${BENCH_DURATION:-10}
 orgs=${BENCH_ORGS:-120000}
 conns=64
@@ -23,12 +24,6 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/cocloud-claims.XXXXXX")
 chmod 755 "$tmp" # the postgres user reaches its directory inside
 pids=""
 pgdir="$tmp/pg"
-stop() { # pid: TERM, wait up to 5 s, then KILL
-  kill "$1" 2>/dev/null || return 0
-  n=0
-  while kill -0 "$1" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-  kill -9 "$1" 2>/dev/null || true
-}
 cleanup() {
   for p in $pids; do stop "$p"; done
   [ ! -d "$pgdir" ] || tests/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
@@ -37,8 +32,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$pgbin" ] || die "PostgreSQL is not installed"
 

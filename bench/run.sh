@@ -13,6 +13,7 @@
 set -eu
 
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 scripts/install-deps.sh bench
 
 duration=${BENCH_DURATION:-10}
@@ -25,12 +26,6 @@ chmod 755 "$tmp" # nginx workers may run as another user
 srv_pid=""
 ngx_pid=""
 
-stop() { # pid: TERM, wait up to 5 s, then KILL
-  kill "$1" 2>/dev/null || return 0
-  n=0
-  while kill -0 "$1" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-  kill -9 "$1" 2>/dev/null || true
-}
 cleanup() {
   [ -z "$srv_pid" ] || stop "$srv_pid"
   [ -z "$ngx_pid" ] || stop "$ngx_pid"
@@ -39,9 +34,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-say() { printf 'bench: %s\n' "$*" >&2; }
-die() { say "$*"; exit 1; }
-val() { sed -n "s/^$1=//p" "$2"; } # key file: a key=value line's value
 
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 

@@ -127,6 +127,11 @@ typedef struct account_page {
     const char *after;
 } account_page;
 
+/* The start of every list: checks pg.limit (1..ACCOUNT_PAGE_MAX, else
+ * ERR_BAD_REQUEST) and allocates limit + 1 items of size bytes (one more
+ * than a page tells whether there is a next one). NULL with e set. */
+void *account_page_alloc(arena *a, account_page pg, size_t size, err_ctx *e);
+
 int account_org_list(db_conn *c, arena *a, const account_actor *actor, account_page pg,
                      account_org **items, int *n, const char **next, err_ctx *e);
 /* Users of org_id (NULL: all users; only operators), optionally of a role. */

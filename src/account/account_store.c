@@ -349,6 +349,18 @@ static int cursor_check(db_conn *c, const char *sql, const char *after, err_ctx 
     return !rc && after && !found ? err_param(e, "after", "is not a cursor from this list") : rc;
 }
 
+void *account_page_alloc(arena *a, account_page pg, size_t size, err_ctx *e)
+{
+    if (pg.limit < 1 || pg.limit > ACCOUNT_PAGE_MAX) {
+        err_set(e, ERR_BAD_REQUEST, "limit must be 1 to %d", ACCOUNT_PAGE_MAX);
+        return NULL;
+    }
+    void *p = arena_alloc(a, (size_t)(pg.limit + 1) * size);
+    if (!p)
+        err_set(e, ERR_NOMEM, "out of memory");
+    return p;
+}
+
 int account_org_list(db_conn *c, arena *a, const account_actor *actor, account_page pg,
                      account_org **items, int *n, const char **next, err_ctx *e)
 {

@@ -644,11 +644,9 @@ int claim_list(db_conn *c, arena *a, const account_actor *actor, const char *dro
     const char *org = actor->role_bit == ROLE_OPERATOR ? NULL : actor->org_id;
     if (actor->role_bit != ROLE_OPERATOR && !org)
         return err_set(e, ERR_FORBIDDEN, "only operators and members of an org see claims");
-    if (pg.limit < 1 || pg.limit > ACCOUNT_PAGE_MAX)
-        return err_set(e, ERR_BAD_REQUEST, "limit must be 1 to %d", ACCOUNT_PAGE_MAX);
-    claim *out = arena_alloc(a, (size_t)(pg.limit + 1) * sizeof *out);
+    claim *out = account_page_alloc(a, pg, sizeof *out, e);
     if (!out)
-        return err_set(e, ERR_NOMEM, "out of memory");
+        return e->code;
     if (!(rc = db_exists(c, "SELECT 1 FROM drops WHERE id = ?", DB_ARGS(DB_TEXT(drop_id)), &row,
                          e)) &&
         !row)

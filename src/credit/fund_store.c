@@ -124,11 +124,9 @@ int fund_list(db_conn *c, arena *a, account_page pg, fund **items, int *n, const
     db_stmt *st = NULL;
     bool row;
     int rc = 0, count = 0;
-    if (pg.limit < 1 || pg.limit > ACCOUNT_PAGE_MAX)
-        return err_set(e, ERR_BAD_REQUEST, "limit must be 1 to %d", ACCOUNT_PAGE_MAX);
-    fund *out = arena_alloc(a, (size_t)(pg.limit + 1) * sizeof *out);
+    fund *out = account_page_alloc(a, pg, sizeof *out, e);
     if (!out)
-        return nomem(e);
+        return e->code;
     if (pg.after &&
         !(rc = db_exists(c, "SELECT 1 FROM funds WHERE id = ?", DB_ARGS(DB_TEXT(pg.after)),
                          &row, e)) &&
@@ -227,11 +225,9 @@ int drop_list(db_conn *c, arena *a, const char *fund_id, account_page pg, drop *
     db_stmt *st = NULL;
     bool row;
     int rc = 0, count = 0;
-    if (pg.limit < 1 || pg.limit > ACCOUNT_PAGE_MAX)
-        return err_set(e, ERR_BAD_REQUEST, "limit must be 1 to %d", ACCOUNT_PAGE_MAX);
-    drop *out = arena_alloc(a, (size_t)(pg.limit + 1) * sizeof *out);
+    drop *out = account_page_alloc(a, pg, sizeof *out, e);
     if (!out)
-        return nomem(e);
+        return e->code;
     if (fund_id && !(rc = db_exists(c, "SELECT 1 FROM funds WHERE id = ?",
                                     DB_ARGS(DB_TEXT(fund_id)), &row, e)) &&
         !row)

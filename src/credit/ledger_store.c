@@ -127,11 +127,9 @@ int ledger_list(db_conn *c, arena *a, const account_actor *actor, const char *or
     const char *org = actor->role_bit == ROLE_OPERATOR ? org_id : actor->org_id;
     if (actor->role_bit != ROLE_OPERATOR && !org)
         return err_set(e, ERR_FORBIDDEN, "only operators and members of an org see a ledger");
-    if (pg.limit < 1 || pg.limit > ACCOUNT_PAGE_MAX)
-        return err_set(e, ERR_BAD_REQUEST, "limit must be 1 to %d", ACCOUNT_PAGE_MAX);
-    ledger_txn *out = arena_alloc(a, (size_t)(pg.limit + 1) * sizeof *out);
+    ledger_txn *out = account_page_alloc(a, pg, sizeof *out, e);
     if (!out)
-        return nomem(e);
+        return e->code;
     if (pg.after &&
         !(rc = db_exists(c, "SELECT 1 FROM ledger_txns WHERE id = ?"
                             " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",

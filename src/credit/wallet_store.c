@@ -82,11 +82,9 @@ int grant_list(db_conn *c, arena *a, const account_actor *actor, const char *org
     int rc = org_scope(actor, org_id, &org, e);
     if (rc)
         return rc;
-    if (pg.limit < 1 || pg.limit > ACCOUNT_PAGE_MAX)
-        return err_set(e, ERR_BAD_REQUEST, "limit must be 1 to %d", ACCOUNT_PAGE_MAX);
-    grant *out = arena_alloc(a, (size_t)(pg.limit + 1) * sizeof *out);
+    grant *out = account_page_alloc(a, pg, sizeof *out, e);
     if (!out)
-        return nomem(e);
+        return e->code;
     if (pg.after &&
         !(rc = db_exists(c, "SELECT 1 FROM grants WHERE id = ?"
                             " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
