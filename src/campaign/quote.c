@@ -206,28 +206,50 @@ typedef struct contender {
     int64_t amount;
 } contender;
 
-/* Per-policy state within one quote (work.st). */
+/* The checks of a candidate, in the order the rules take them: a policy's
+ * first failure is the lowest bit set. Bits below FB_LINE hold for the whole
+ * cart (reported with line -1), the others for one line. */
 enum {
-    ST_KNOWN = 1,    /* the cart-level verdict was taken */
-    ST_DEAD = 2,     /* ... and it rejects the policy (already reported) */
-    ST_REPORTED = 4, /* in the rejected list */
-    ST_SPENT = 8,    /* has an entry in work.spent */
+    FB_NOT_LIVE, FB_INDUSTRY, FB_SIZE, FB_NOT_NEW, FB_PER_ORG_LIMIT, FB_TOTAL_LIMIT,
+    FB_CART_BUDGET, FB_ORDER_TYPE, FB_MIN_ORDER,
+    FB_LINE, /* = FB_REGION */
+    FB_MODE = FB_LINE + 1, FB_MIN_QUANTITY, FB_MIN_LINE, FB_LINE_BUDGET, FB_NONE
+};
+static const signed char fb_reason[FB_NONE + 1] = {
+    QR_CAMPAIGN_NOT_LIVE, QR_INDUSTRY, QR_SIZE, QR_NOT_NEW, QR_PER_ORG_LIMIT, QR_TOTAL_LIMIT,
+    QR_BUDGET_SPENT, QR_ORDER_TYPE, QR_MIN_ORDER, QR_REGION, QR_MODE, QR_MIN_QUANTITY,
+    QR_MIN_LINE, QR_BUDGET_SPENT, -1,
 };
 
-/* Per-quote scratch: cart-level verdicts, what was reported, budget use. */
+/* Per-policy state within one quote (work.st): the low 16 bits are the
+ * policy's cart-level FB_ bits once taken (with FB_NONE set, so that 0
+ * means "not taken yet"), the others flags. */
+enum {
+    ST_CART = (1u << FB_LINE) - 1, /* the cart-level failures */
+    ST_KNOWN = 1u << FB_NONE,      /* the cart-level bits were taken */
+    ST_REPORTED = 1u << 16,        /* in the rejected list */
+    ST_SPENT = 1u << 17,           /* has an entry in work.spent */
+};
+
+/* Per-quote scratch: what was reported, budget use, and the org's and the
+ * cart's facts that every candidate is checked against, as masks so that
+ * the checks need no branches. */
 typedef struct work {
     arena *a;
     const qe_snapshot *s;
     const qe_org *org;
     const qe_cart *cart;
     int64_t cart_list;
-    unsigned char *st;         /* per policy: ST_* flags */
-    signed char *campaign;     /* per campaign: -1 or its blocker (campaign_blocker) */
+    uint32_t *st;              /* per policy: ST_* */
+    uint32_t *campaign_bits;   /* per campaign: its blocker (campaign_blocker) as FB_ bits */
     int nspent, capspent;
     spent_entry *spent;        /* at most one policy per lane per line */
     contender *con;            /* s->max_line entries */
-    qe_rejection *rej;         /* room for every policy */
+    int *live;                 /* s->max_line + 1 entries: a lane's candidates that passed */
+    int *keep, *todo;          /* the same: a line's candidates not dead, not known yet */
+    qe_rejection *rej;         /* room for every policy, plus one */
     int nrej;
+    uint32_t industry, size, order_type; /* the org's and the cart's bits (bit_of) */
 } work;
 
 /* Reports policy pi once per quote; later reasons for it are dropped. The
@@ -264,18 +286,37 @@ static void spend(work *w, int policy, int64_t amount)
     }
 }
 
-/* The reason a policy does not apply to the whole cart, or -1. Taken once
- * per quote (the caller keeps it in st); the campaigns' part is taken for
- * every campaign when the quote starts (they are few). */
-static int cart_verdict(work *w, int pi)
+/* The single bit of index i, or 0 outside 0..31 (nothing matches it). */
+static inline uint32_t bit_mask(int i) { return i >= 0 && i < 32 ? UINT32_C(1) << i : 0; }
+
+/* What cart_bits reads, copied out of work so that it stays in registers
+ * (stores into the per-policy state would otherwise make the compiler
+ * reload every pointer for every candidate). */
+typedef struct verdict_ctx {
+    const qe_gate *gate;
+    const uint32_t *campaign; /* per campaign: its FB_ bits */
+    const int64_t *uses;
+    int64_t cart_list;
+    uint32_t industry, size, order_type, old_customer;
+} verdict_ctx;
+
+/* The FB_ bits of the cart-level checks of policy pi: policy_blocker, then
+ * the order type and the order minimum. Arithmetic only, so that the
+ * compiler makes no branches (every candidate of every line comes here). */
+static inline uint32_t cart_bits(const verdict_ctx *v, int pi)
 {
-    const qe_gate *g = &w->s->gate[pi];
-    int r = policy_blocker(g, w->org, pi, w->campaign[g->campaign]);
-    if (r < 0 && g->order_types && !bit_of(g->order_types, w->cart->order_type))
-        r = QR_ORDER_TYPE;
-    if (r < 0 && g->min_order && w->cart_list < g->min_order)
-        r = QR_MIN_ORDER;
-    return r;
+    const qe_gate *g = &v->gate[pi];
+    int64_t used = v->uses ? v->uses[pi] : 0;
+    uint32_t m = v->campaign[g->campaign] | g->fixed_bits;
+    m |= (uint32_t)((g->industries != 0) & ((g->industries & v->industry) == 0)) << FB_INDUSTRY;
+    m |= (uint32_t)((g->sizes != 0) & ((g->sizes & v->size) == 0)) << FB_SIZE;
+    m |= (uint32_t)(g->new_only & v->old_customer) << FB_NOT_NEW;
+    m |= (uint32_t)((g->per_org_limit != 0) & (v->uses != NULL) & (used >= g->per_org_limit))
+         << FB_PER_ORG_LIMIT;
+    m |= (uint32_t)((g->order_types != 0) & ((g->order_types & v->order_type) == 0))
+         << FB_ORDER_TYPE;
+    m |= (uint32_t)((g->min_order != 0) & (v->cart_list < g->min_order)) << FB_MIN_ORDER;
+    return m;
 }
 
 /* Is region r in the policy's and its campaign's regions? */
@@ -287,41 +328,22 @@ static inline bool region_ok(const qe_snapshot *s, const qe_hot *h, int pi, int 
            (s->wide_regions[pi][r >> 6] >> (r & 63) & 1);
 }
 
-/* The line-level reason a policy does not apply, or -1. */
-static inline int line_reason(const qe_snapshot *s, const qe_hot *h, int pi, const qe_line_in *in,
-                              int64_t list)
+/* The discount a policy gives on what is left of a line: `quantity` and
+ * `per` are the line's quantity and its periods (1 for a pack line).
+ * Every effect but free units is computed and the right one selected, so
+ * that the effect costs no branch (it varies from one candidate to the
+ * next); free units divide by the quantity and are worth their branch. */
+static inline int64_t discount_of(const qe_hot *h, int64_t quantity, int64_t per, int64_t left)
 {
-    if (!region_ok(s, h, pi, in->region))
-        return QR_REGION;
-    if (in->product >= 0 && h->modes && !bit_of(h->modes, in->mode))
-        return QR_MODE;
-    if (h->min_quantity && in->quantity < h->min_quantity)
-        return QR_MIN_QUANTITY;
-    if (h->min_line && list < h->min_line)
-        return QR_MIN_LINE;
-    return -1;
-}
-
-/* The discount a policy gives on what is left of a line. */
-static int64_t discount_of(const qe_hot *h, const qe_line_in *in, int64_t left)
-{
-    int64_t d = 0, target;
-    switch ((qe_effect)h->effect) {
-    case QE_PERCENT_OFF: d = muldiv(left, h->value, 10000); break;
-    case QE_AMOUNT_OFF: d = h->value; break;
-    case QE_FIXED_UNIT_PRICE:
-        target = in->product >= 0
-                     ? money_mul(h->value, in->quantity, periods(in->mode, in->months, in->hours))
-                     : money_mul(h->value, in->quantity, 1);
-        d = target < 0 ? 0 : left - target;
-        break;
-    case QE_PACK_PRICE:
-        target = money_mul(h->value, in->quantity, 1);
-        d = target < 0 ? 0 : left - target;
-        break;
-    case QE_FREE_UNITS:
-        d = muldiv(left, h->value < in->quantity ? h->value : in->quantity, in->quantity);
-        break;
+    int64_t d, v = h->value;
+    int effect = h->effect;
+    if (effect == QE_FREE_UNITS) {
+        d = muldiv(left, v < quantity ? v : quantity, quantity);
+    } else {
+        int64_t off = muldiv(left, effect == QE_PERCENT_OFF ? v : 0, 10000);
+        int64_t target = money_mul(v, quantity, effect == QE_FIXED_UNIT_PRICE ? per : 1);
+        int64_t to_target = target < 0 ? 0 : left - target; /* fixed unit price, pack price */
+        d = effect == QE_PERCENT_OFF ? off : effect == QE_AMOUNT_OFF ? v : to_target;
     }
     return d < 0 ? 0 : d > left ? left : d;
 }
@@ -377,15 +399,29 @@ static void close_lane(work *w, int li, qe_line_out *out, int ncon, int best, in
     *left -= best_d;
 }
 
-/* Applies the pack's own price, then the lanes, to one line. A policy
- * rejected for the whole cart is skipped at once on every later line: its
- * verdict cannot change within the quote and it is already reported. */
+/* Applies the pack's own price, then the lanes, to one line.
+ *
+ * The rules read as one walk over the line's candidates in (lane, id)
+ * order that reports each failure of a policy not reported yet and closes
+ * each lane with its best discount. That walk is done in passes, because
+ * a branch per check and per candidate was mispredicted about half the
+ * time: the first pass drops the policies that can do nothing here (dead
+ * for the cart, which was reported when first met; reported already and
+ * failing the line's region or billing mode) and gathers those met for the
+ * first time, whose cart-level checks are then taken once for the quote;
+ * then, lane by lane, every kept candidate is checked without branches
+ * (the lowest FB_ bit is its first failure), reported if need be, and the
+ * ones that pass are priced. The order of the reports is the walk's: a
+ * policy is checked once per line, and what pricing a lane changes (budget
+ * use, outdone reports) concerns only that lane's policies. */
 static void price_line(work *w, int li, const qe_line_in *in, qe_line_out *out)
 {
     const qe_snapshot *s = w->s;
     const qe_hot *hot = s->hot;
-    unsigned char *st = w->st;
-    int64_t left = out->list;
+    uint32_t *st = w->st;
+    qe_rejection *rej = w->rej;
+    int *live = w->live;
+    int64_t left = out->list, list = out->list, quantity = in->quantity;
     if (in->pack >= 0) {
         const qe_pack *pk = &s->packs[in->pack];
         int64_t d = pk->price >= 0 ? left - money_mul(pk->price, in->quantity, 1)
@@ -393,52 +429,77 @@ static void price_line(work *w, int li, const qe_line_in *in, qe_line_out *out)
         out->pack_discount = d < 0 ? 0 : d > left ? left : d;
         left -= out->pack_discount;
     }
-    int n, lane_end = 0, best = -1, ncon = 0;
-    int64_t best_d = 0;
+    int64_t per = in->product >= 0 ? periods(in->mode, in->months, in->hours) : 1;
+    int words = s->fail_words, region = in->region;
+    int mrow = in->pack >= 0 ? QE_MODE_ROW_PACK
+               : in->mode >= 0 && in->mode < 32 ? in->mode
+                                                 : QE_MODE_ROW_OTHER;
+    const uint64_t *rf = s->region_fail + (size_t)(region >= 0 && region < QE_MAX_REGIONS
+                                                       ? region
+                                                       : QE_MAX_REGIONS) * (size_t)words;
+    const uint64_t *mf = s->mode_fail + (size_t)mrow * (size_t)words;
+    const qe_mins *mins = s->mins;
+    const verdict_ctx vc = {s->gate,     w->campaign_bits, w->org->uses,  w->cart_list,
+                            w->industry, w->size,          w->order_type, !w->org->new_customer};
+    int n, nrej = w->nrej, nkeep = 0, ntodo = 0, *keep = w->keep, *todo = w->todo;
     const int *cand = candidates(s, in, &n);
+    /* A policy dead for the cart was reported when first met, and one
+     * reported that fails the line's region or billing mode cannot do
+     * anything on it: drop both. */
     for (int k = 0; k < n; k++) {
         int pi = cand[k];
-        unsigned f = st[pi];
-        if (f & ST_DEAD)
-            continue;
-        if (pi >= lane_end) { /* candidates are in (lane, id) order */
-            close_lane(w, li, out, ncon, best, best_d, &left);
-            best = -1, best_d = 0, ncon = 0;
-            lane_end = hot[pi].lane_end;
-        }
-        if (!(f & ST_KNOWN)) {
-            int r = cart_verdict(w, pi);
-            st[pi] = (unsigned char)(f | ST_KNOWN | (r >= 0 ? ST_DEAD : 0));
-            if (r >= 0) {
-                reject(w, pi, -1, (qe_reason)r);
-                continue;
-            }
-        }
-        const qe_hot *h = &hot[pi];
-        int r = line_reason(s, h, pi, in, out->list);
-        if (r >= 0) {
-            reject(w, pi, li, (qe_reason)r);
-            continue;
-        }
-        int64_t d = discount_of(h, in, left);
-        if (h->has_budget) {
-            int64_t room = h->room - spent_in_quote(w, pi);
-            if (room <= 0) {
-                reject(w, pi, li, QR_BUDGET_SPENT);
-                continue;
-            }
-            if (d > room)
-                d = room;
-        }
-        if (d <= 0)
-            continue;
-        w->con[ncon++] = (contender){pi, d};
-        if (d > best_d) {
-            best = pi;
-            best_d = d;
-        }
+        uint32_t f = st[pi];
+        uint32_t fixed = (uint32_t)((rf[pi >> 6] | mf[pi >> 6]) >> (pi & 63)) & 1;
+        todo[ntodo] = pi;
+        ntodo += !(f & ST_KNOWN);
+        keep[nkeep] = pi;
+        nkeep += !(f & ST_CART) & !(((f & ST_REPORTED) != 0) & fixed);
     }
-    close_lane(w, li, out, ncon, best, best_d, &left);
+    for (int k = 0; k < ntodo; k++)
+        st[todo[k]] |= cart_bits(&vc, todo[k]) | ST_KNOWN;
+    int k = 0;
+    while (k < nkeep) {
+        int lane_end = hot[keep[k]].lane_end, nlive = 0;
+        for (; k < nkeep && keep[k] < lane_end; k++) {
+            int pi = keep[k];
+            uint32_t f = st[pi], m = f & (ST_CART | ST_KNOWN);
+            m |= (uint32_t)(rf[pi >> 6] >> (pi & 63) & 1) << FB_LINE;
+            m |= (uint32_t)(mf[pi >> 6] >> (pi & 63) & 1) << FB_MODE;
+            m |= (uint32_t)(quantity < mins[pi].quantity) << FB_MIN_QUANTITY;
+            m |= (uint32_t)(list < mins[pi].line) << FB_MIN_LINE;
+            if ((f & ST_SPENT) && hot[pi].has_budget) /* rare: spent on an earlier line */
+                m |= (uint32_t)(hot[pi].room - spent_in_quote(w, pi) <= 0) << FB_LINE_BUDGET;
+            int first = __builtin_ctz(m);
+            uint32_t fail = first < FB_NONE, report = fail & !(f & ST_REPORTED);
+            rej[nrej] = (qe_rejection){pi, first < FB_LINE ? -1 : li, (qe_reason)fb_reason[first]};
+            nrej += (int)report;
+            st[pi] = f | (report ? ST_REPORTED : 0);
+            live[nlive] = pi;
+            nlive += (int)!fail;
+        }
+        w->nrej = nrej;
+        int best = -1, ncon = 0;
+        int64_t best_d = 0;
+        for (int j = 0; j < nlive; j++) {
+            int pi = live[j];
+            const qe_hot *h = &hot[pi];
+            int64_t d = discount_of(h, quantity, per, left);
+            if (h->has_budget) {
+                int64_t room = h->room - spent_in_quote(w, pi); /* > 0: checked above */
+                if (d > room)
+                    d = room;
+            }
+            if (d <= 0)
+                continue;
+            w->con[ncon++] = (contender){pi, d};
+            if (d > best_d) {
+                best = pi;
+                best_d = d;
+            }
+        }
+        close_lane(w, li, out, ncon, best, best_d, &left);
+        nrej = w->nrej;
+    }
     out->final = left;
 }
 
@@ -449,16 +510,30 @@ int quote_price(const qe_snapshot *s, const qe_org *org, const qe_cart *cart, ar
     memset(out, 0, sizeof *out);
     out->nlines = cart->nlines;
     out->lines = arena_alloc(a, (size_t)(cart->nlines ? cart->nlines : 1) * sizeof *out->lines);
-    w.st = arena_alloc(a, (size_t)(s->npolicies ? s->npolicies : 1)); /* zeroed */
-    w.campaign = arena_alloc_raw(a, (size_t)(s->ncampaigns ? s->ncampaigns : 1));
+    w.st = arena_alloc(a, (size_t)(s->npolicies ? s->npolicies : 1) * sizeof *w.st); /* zeroed */
+    w.campaign_bits =
+        arena_alloc_raw(a, (size_t)(s->ncampaigns ? s->ncampaigns : 1) * sizeof *w.campaign_bits);
     w.con = arena_alloc_raw(a, (size_t)(s->max_line + 1) * sizeof *w.con);
+    w.live = arena_alloc_raw(a, (size_t)(s->max_line + 1) * sizeof *w.live);
+    w.keep = arena_alloc_raw(a, (size_t)(s->max_line + 1) * sizeof *w.keep);
+    w.todo = arena_alloc_raw(a, (size_t)(s->max_line + 1) * sizeof *w.todo);
     w.capspent = cart->nlines * 10; /* lanes 0..9 */
     w.spent = arena_alloc_raw(a, (size_t)(w.capspent + 1) * sizeof *w.spent);
     w.rej = arena_alloc_raw(a, (size_t)(s->npolicies + 1) * sizeof *w.rej);
-    if (!out->lines || !w.st || !w.campaign || !w.con || !w.spent || !w.rej)
+    if (!out->lines || !w.st || !w.campaign_bits || !w.con || !w.live || !w.keep || !w.todo ||
+        !w.spent || !w.rej)
         return err_set(e, ERR_NOMEM, "out of memory");
-    for (int ci = 0; ci < s->ncampaigns; ci++) /* fewer than the policies they hold */
-        w.campaign[ci] = (signed char)campaign_blocker(&s->campaigns[ci], org, cart->at);
+    for (int ci = 0; ci < s->ncampaigns; ci++) { /* fewer than the policies they hold */
+        int r = campaign_blocker(&s->campaigns[ci], org, cart->at);
+        w.campaign_bits[ci] = r == QR_CAMPAIGN_NOT_LIVE ? 1u << FB_NOT_LIVE
+                              : r == QR_INDUSTRY        ? 1u << FB_INDUSTRY
+                              : r == QR_SIZE            ? 1u << FB_SIZE
+                              : r == QR_NOT_NEW         ? 1u << FB_NOT_NEW
+                                                        : 0;
+    }
+    w.industry = bit_mask(org->industry);
+    w.size = bit_mask(org->size);
+    w.order_type = bit_mask(cart->order_type);
     for (int i = 0; i < cart->nlines; i++)
         quote_list_price(s, &cart->lines[i], i, &out->lines[i].list, e);
     if (e->code)
@@ -596,6 +671,38 @@ static int build_hot(qe_snapshot *s, arena *a, err_ctx *e)
                                      : p->budget && p->spent >= p->budget    ? QR_BUDGET_SPENT
                                                                              : -1),
         };
+        int fixed = s->gate[pi].fixed_reason;
+        s->gate[pi].fixed_bits = fixed == QR_TOTAL_LIMIT    ? 1u << FB_TOTAL_LIMIT
+                                 : fixed == QR_BUDGET_SPENT ? 1u << FB_CART_BUDGET
+                                                            : 0;
+    }
+    return 0;
+}
+
+/* The region and billing-mode bit sets and the minimums (see qe_snapshot). */
+static int build_fail_sets(qe_snapshot *s, arena *a, err_ctx *e)
+{
+    int words = (s->npolicies + 63) / 64 + 1;
+    s->fail_words = words;
+    size_t row = (size_t)words * sizeof(uint64_t);
+    s->region_fail = arena_alloc(a, (size_t)(QE_MAX_REGIONS + 1) * row);
+    s->mode_fail = arena_alloc(a, (size_t)QE_MODE_ROWS * row);
+    s->mins = arena_alloc(a, ((size_t)s->npolicies + 1) * sizeof *s->mins);
+    if (!s->region_fail || !s->mode_fail || !s->mins)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (int pi = 0; pi < s->npolicies; pi++) {
+        const qe_policy *p = &s->policies[pi];
+        uint64_t bit = UINT64_C(1) << (pi & 63);
+        int w = pi >> 6;
+        for (int r = 0; r <= QE_MAX_REGIONS; r++)
+            if (r == QE_MAX_REGIONS || !region_ok(s, &s->hot[pi], pi, r))
+                s->region_fail[(size_t)r * (size_t)words + (size_t)w] |= bit;
+        for (int m = 0; m < QE_MODE_ROWS; m++)
+            if (p->modes && m != QE_MODE_ROW_PACK &&
+                (m == QE_MODE_ROW_OTHER || !(p->modes >> m & 1)))
+                s->mode_fail[(size_t)m * (size_t)words + (size_t)w] |= bit;
+        s->mins[pi] = (qe_mins){p->min_quantity ? p->min_quantity : INT64_MIN,
+                                p->min_line ? p->min_line : INT64_MIN};
     }
     return 0;
 }
@@ -691,6 +798,8 @@ int quote_index_build(qe_snapshot *s, const qe_scope *scopes, arena *a, err_ctx 
     int rc = merge_lines(s, a, e);
     if (!rc)
         rc = build_hot(s, a, e);
+    if (!rc)
+        rc = build_fail_sets(s, a, e);
     if (!rc)
         rc = build_by_id(s, a, e);
     if (!rc)

@@ -124,6 +124,14 @@ typedef struct qe_hot {
     bool wide;           /* regions from 128 up are in qe_snapshot.wide_regions */
 } qe_hot;
 
+/* A policy's line minimums, INT64_MIN when none, so that the test is one
+ * comparison; apart from qe_hot so that checking a candidate reads little. */
+typedef struct qe_mins {
+    int64_t quantity, line;
+} qe_mins;
+
+enum { QE_MODE_ROW_OTHER = 32, QE_MODE_ROW_PACK = 33, QE_MODE_ROWS = 34 };
+
 /* What the cart-level verdict reads of a policy, once per quote: the
  * policy's own conditions (its campaign's are checked apart). */
 typedef struct qe_gate {
@@ -132,6 +140,7 @@ typedef struct qe_gate {
     int64_t per_org_limit, min_order;
     bool new_only;
     int8_t fixed_reason; /* total limit reached or budget spent, for everyone; else -1 */
+    uint32_t fixed_bits; /* the same as one of quote.c's check bits, or 0 */
 } qe_gate;
 
 /* What a snapshot holds. Arrays are sorted: regions, products by code,
@@ -159,6 +168,17 @@ struct qe_snapshot {
     int **line_pack, *line_pack_n;
     int max_line; /* the longest of those lists */
     qe_hot *hot;   /* per policy index */
+    /* The line checks that depend only on the line's region or billing
+     * mode, as bit sets over policy indices (fail_words words each), so
+     * that a line's candidates are checked without touching qe_hot: row r
+     * of region_fail holds the policies whose (or whose campaign's)
+     * regions leave out region r, row QE_MAX_REGIONS every policy; row m of
+     * mode_fail those whose billing modes leave out mode m (0..31), row
+     * QE_MODE_ROW_OTHER those with any restriction, row QE_MODE_ROW_PACK
+     * none (a pack line has no billing mode of its own). */
+    int fail_words;
+    uint64_t *region_fail, *mode_fail;
+    qe_mins *mins; /* per policy index */
     qe_gate *gate; /* per policy index */
     uint64_t (*wide_regions)[QE_MAX_REGIONS / 64]; /* per policy, when nregions > 128 */
     int *by_id;   /* policy indices in id order, for qe_policy_find */
