@@ -74,6 +74,12 @@ typedef struct account_actor {
 
 account_actor account_actor_of(const account_user *u);
 
+/* Whose data a list or total shows the actor: for operators the org they
+ * name (org_id, NULL for all), for anyone else their own org (org_id is
+ * ignored); ERR_FORBIDDEN for a user without an org. */
+int account_org_scope(const account_actor *actor, const char *org_id, const char **out,
+                      err_ctx *e);
+
 /* A user's columns for a query that joins users as u, and the reader of a
  * row that starts with them (copies into a). */
 #define ACCOUNT_USER_COLS_U \

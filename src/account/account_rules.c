@@ -29,6 +29,16 @@ account_actor account_actor_of(const account_user *u)
     return (account_actor){u->id, u->org_id, u->role, account_role_bit(u->role), u->admin};
 }
 
+int account_org_scope(const account_actor *actor, const char *org_id, const char **out,
+                      err_ctx *e)
+{
+    bool op = actor->role_bit == ROLE_OPERATOR;
+    *out = op ? org_id : actor->org_id;
+    if (!op && !*out)
+        return err_set(e, ERR_FORBIDDEN, "only operators and members of an org see this");
+    return 0;
+}
+
 static void field_name(char *out, size_t n, const char *prefix, const char *name)
 {
     snprintf(out, n, "%s%s", prefix ? prefix : "", name);

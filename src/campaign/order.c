@@ -206,11 +206,14 @@ int order_list(db_conn *c, arena *a, const account_actor *actor, const char *org
 {
     db_stmt *st = NULL;
     bool row;
-    int rc = 0, count = 0;
-    const char *org = actor->role_bit == ROLE_OPERATOR ? org_id : actor->org_id;
-    order *out = arena_alloc(a, (size_t)(pg.limit + 1) * sizeof *out);
-    if (!out || pg.limit < 1)
-        return err_set(e, out ? ERR_BAD_REQUEST : ERR_NOMEM, "bad page");
+    int count = 0;
+    const char *org;
+    int rc = account_org_scope(actor, org_id, &org, e);
+    if (rc)
+        return rc;
+    order *out = account_page_alloc(a, pg, sizeof *out, e);
+    if (!out)
+        return e->code;
     if (pg.after &&
         !(rc = db_exists(c, "SELECT 1 FROM orders WHERE id = ?", DB_ARGS(DB_TEXT(pg.after)),
                          &row, e)) &&

@@ -640,10 +640,11 @@ int claim_list(db_conn *c, arena *a, const account_actor *actor, const char *dro
 {
     db_stmt *st = NULL;
     bool row;
-    int rc = 0, count = 0;
-    const char *org = actor->role_bit == ROLE_OPERATOR ? NULL : actor->org_id;
-    if (actor->role_bit != ROLE_OPERATOR && !org)
-        return err_set(e, ERR_FORBIDDEN, "only operators and members of an org see claims");
+    int count = 0;
+    const char *org;
+    int rc = account_org_scope(actor, NULL, &org, e);
+    if (rc)
+        return rc;
     claim *out = account_page_alloc(a, pg, sizeof *out, e);
     if (!out)
         return e->code;

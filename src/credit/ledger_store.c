@@ -123,10 +123,11 @@ int ledger_list(db_conn *c, arena *a, const account_actor *actor, const char *or
 {
     db_stmt *st = NULL;
     bool row;
-    int rc = 0, count = 0;
-    const char *org = actor->role_bit == ROLE_OPERATOR ? org_id : actor->org_id;
-    if (actor->role_bit != ROLE_OPERATOR && !org)
-        return err_set(e, ERR_FORBIDDEN, "only operators and members of an org see a ledger");
+    int count = 0;
+    const char *org;
+    int rc = account_org_scope(actor, org_id, &org, e);
+    if (rc)
+        return rc;
     ledger_txn *out = account_page_alloc(a, pg, sizeof *out, e);
     if (!out)
         return e->code;

@@ -27,23 +27,13 @@ static int read_grant(arena *a, db_stmt *st, grant *g, err_ctx *e)
                : nomem(e);
 }
 
-/* The org an actor may look at: its own, or for operators the one named. */
-static int org_scope(const account_actor *actor, const char *org_id, const char **out,
-                     err_ctx *e)
-{
-    *out = actor->role_bit == ROLE_OPERATOR ? org_id : actor->org_id;
-    if (actor->role_bit != ROLE_OPERATOR && !*out)
-        return err_set(e, ERR_FORBIDDEN, "only operators and members of an org have a wallet");
-    return 0;
-}
-
 int wallet_get(db_conn *c, arena *a, const account_actor *actor, const char *org_id,
                int64_t now, wallet *out, err_ctx *e)
 {
     db_stmt *st = NULL;
     bool row;
     const char *org;
-    int rc = org_scope(actor, org_id, &org, e);
+    int rc = account_org_scope(actor, org_id, &org, e);
     memset(out, 0, sizeof *out);
     if (!rc && !org)
         rc = err_param(e, "org", "is required for operators");
@@ -79,7 +69,7 @@ int grant_list(db_conn *c, arena *a, const account_actor *actor, const char *org
     bool row;
     int count = 0;
     const char *org;
-    int rc = org_scope(actor, org_id, &org, e);
+    int rc = account_org_scope(actor, org_id, &org, e);
     if (rc)
         return rc;
     grant *out = account_page_alloc(a, pg, sizeof *out, e);
