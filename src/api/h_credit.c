@@ -26,29 +26,38 @@ static json_t *fund_json(const fund *f)
                      "updated_at", jo_time(f->updated_at));
 }
 
+/* The caller's org, read once per request for mine_json: NULL for an
+ * anonymous caller or one without an org. */
+static int caller_org(req *r, db_conn *c, const account_actor *actor, account_org *buf,
+                      const account_org **out)
+{
+    *out = NULL;
+    if (!actor || !actor->org_id)
+        return 0;
+    int rc = account_org_get(c, r->a, actor, actor->org_id, buf, &r->err);
+    *out = rc ? NULL : buf;
+    return rc;
+}
+
 /* What the drop means for the caller's org: its claim, or whether it may
- * claim and why not. Only for signed-in members of an org. */
-static int mine_json(req *r, db_conn *c, const drop *d, const account_actor *actor,
-                     int64_t now, json_t *out)
+ * claim and why not. Nothing without an org. */
+static int mine_json(req *r, db_conn *c, const drop *d, const account_org *org, int64_t now,
+                     json_t *out)
 {
     db_stmt *st = NULL;
     bool found;
-    account_org org;
     const char *why;
-    if (!actor || !actor->org_id)
+    if (!org)
         return 0;
     int rc = db_query_row(c, "SELECT id FROM claims WHERE drop_id = ? AND org_id = ?",
-                          DB_ARGS(DB_TEXT(d->id), DB_TEXT(actor->org_id)), &st, &found,
-                          &r->err);
+                          DB_ARGS(DB_TEXT(d->id), DB_TEXT(org->id)), &st, &found, &r->err);
     json_t *held = !rc && found ? json_string(db_text(st, 0)) : json_null();
     db_done(st);
-    if (!rc)
-        rc = account_org_get(c, r->a, actor, actor->org_id, &org, &r->err);
     if (rc) {
         json_decref(held);
         return rc;
     }
-    if (drop_refusal(d, &org, now, &why) == 0 && d->remaining == 0)
+    if (drop_refusal(d, org, now, &why) == 0 && d->remaining == 0)
         why = DROP_WHY_SOLD_OUT;
     if (json_is_string(held))
         why = DROP_WHY_CLAIMED;
@@ -216,17 +225,20 @@ static int drop_page(req *r, const char *fund_id)
     int n;
     const char *next;
     const account_actor *actor;
+    account_org buf;
+    const account_org *org;
     db_conn *c;
     int64_t now = clock_now_ms();
     int rc = req_page(r, &pg);
     if (rc || (rc = req_sign_in_optional(r, &actor)) || (rc = req_db(r, &c)) ||
+        (rc = caller_org(r, c, actor, &buf, &org)) ||
         (rc = drop_list(c, r->a, fund_id, pg, &items, &n, &next, &r->err)))
         return rc;
     json_t *list = json_array();
     for (int i = 0; !rc && list && i < n; i++) {
         json_t *d = drop_json(&items[i], now);
         json_array_append_new(list, d);
-        rc = d ? mine_json(r, c, &items[i], actor, now, d) : 0;
+        rc = d ? mine_json(r, c, &items[i], org, now, d) : 0;
     }
     if (rc) {
         json_decref(list);
@@ -242,13 +254,16 @@ int h_drop_get(req *r)
 {
     drop d;
     const account_actor *actor;
+    account_org buf;
+    const account_org *org;
     db_conn *c;
     int64_t now = clock_now_ms();
     int rc = req_sign_in_optional(r, &actor);
-    if (rc || (rc = req_db(r, &c)) || (rc = drop_get(c, r->a, r->params[0], &d, &r->err)))
+    if (rc || (rc = req_db(r, &c)) || (rc = caller_org(r, c, actor, &buf, &org)) ||
+        (rc = drop_get(c, r->a, r->params[0], &d, &r->err)))
         return rc;
     json_t *body = drop_json(&d, now);
-    if (body && (rc = mine_json(r, c, &d, actor, now, body))) {
+    if (body && (rc = mine_json(r, c, &d, org, now, body))) {
         json_decref(body);
         return rc;
     }
