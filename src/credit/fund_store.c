@@ -103,6 +103,25 @@ static int idem_lookup(db_conn *c, arena *a, const char *sql, const credit_idem 
     return rc;
 }
 
+/* After a creation's transaction ended in rc: when it clashed with a
+ * request under the same key made at the same moment (a UNIQUE conflict
+ * with no field named), the row that one made is the answer, a replay;
+ * *id then names it. Any other rc stands. */
+static int idem_race(db_conn *c, arena *a, const char *lookup, const credit_idem *idem, int rc,
+                     const char *what, const char **id, bool *replayed, err_ctx *e)
+{
+    const char *old;
+    if (rc != ERR_CONFLICT || e->nfields)
+        return rc;
+    err_clear(e);
+    rc = idem_lookup(c, a, lookup, idem, &old, e);
+    if (!rc && !old)
+        return err_set(e, ERR_CONFLICT, "the %s could not be created; try again", what);
+    *replayed = old != NULL;
+    *id = rc ? *id : old;
+    return rc;
+}
+
 /* ---- funds ------------------------------------------------------------- */
 
 int fund_get(db_conn *c, arena *a, const char *id, fund *out, err_ctx *e)
@@ -192,16 +211,10 @@ int fund_create(db_conn *c, arena *a, const fund_input *in, const credit_idem *i
     if (rc || old)
         return rc ? rc : fund_get(c, a, old, out, e);
     rand_id("fund", id);
-    rc = db_transact(c, fund_create_tx, &t, e);
-    if (rc == ERR_CONFLICT) { /* the same key, at the same moment */
-        err_clear(e);
-        rc = idem_lookup(c, a, lookup, idem, &old, e);
-        *replayed = old != NULL;
-        if (!rc && !old)
-            rc = err_set(e, ERR_CONFLICT, "the fund could not be created; try again");
-        return rc ? rc : fund_get(c, a, old, out, e);
-    }
-    return rc ? rc : fund_get(c, a, id, out, e);
+    const char *made = id;
+    rc = idem_race(c, a, lookup, idem, db_transact(c, fund_create_tx, &t, e), "fund", &made,
+                   replayed, e);
+    return rc ? rc : fund_get(c, a, made, out, e);
 }
 
 /* ---- drops ------------------------------------------------------------- */
@@ -346,16 +359,10 @@ int drop_create(db_conn *c, arena *a, const char *fund_id, const drop_input *in,
     clock_parse(in->closes_at, &t.d.closes_at);
     if (t.d.closes_at <= t.now)
         return err_field_add(e, "closes_at", "must be in the future");
-    rc = db_transact(c, drop_create_tx, &t, e);
-    if (rc == ERR_CONFLICT && !e->nfields) { /* the same key, at the same moment */
-        err_clear(e);
-        rc = idem_lookup(c, a, lookup, idem, &old, e);
-        *replayed = old != NULL;
-        if (!rc && !old)
-            rc = err_set(e, ERR_CONFLICT, "the drop could not be created; try again");
-        return rc ? rc : drop_get(c, a, old, out, e);
-    }
-    return rc ? rc : drop_get(c, a, id, out, e);
+    const char *made = id;
+    rc = idem_race(c, a, lookup, idem, db_transact(c, drop_create_tx, &t, e), "drop", &made,
+                   replayed, e);
+    return rc ? rc : drop_get(c, a, made, out, e);
 }
 
 typedef struct close_tx {
