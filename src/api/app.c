@@ -52,7 +52,10 @@ int app_open(const app_config *cfg, app **out, err_ctx *e)
     if (!a)
         return err_set(e, ERR_NOMEM, "out of memory");
     a->cfg = *cfg;
-    a->log = (logger){stderr, cfg->log_min};
+    a->log = (logger){.out = stderr, .min = cfg->log_min};
+    rc = log_buffer(&a->log, 100, e); /* a line per request: written in batches */
+    if (rc)
+        goto out;
     /* One connection per worker, plus the claim batcher's own (workers
      * wait on it holding theirs), the quote writer's and one spare. */
     int pool = cfg->threads + cfg->claim_workers + 2;
@@ -98,5 +101,6 @@ void app_free(app *a)
     engine_free(a->engine);
     metrics_free(a->metrics);
     db_free(a->db);
+    log_unbuffer(&a->log);
     free(a);
 }

@@ -64,8 +64,23 @@ void clock_format(int64_t ms, char out[CLOCK_RFC3339_LEN])
     int64_t y;
     int m, d;
     civil_from_days(days, &y, &m, &d);
-    snprintf(out, CLOCK_RFC3339_LEN, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)y, m, d,
-             (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (int)milli);
+    if (y < 0 || y > 9999) { /* far from now: printf copes with any width */
+        snprintf(out, CLOCK_RFC3339_LEN, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ", (long long)y, m,
+                 d, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (int)milli);
+        return;
+    }
+    /* Every answer and log line carries times: digits by hand, not printf. */
+    const int parts[] = {(int)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60),
+                         (int)milli};
+    static const char widths[] = {4, 2, 2, 2, 2, 2, 3}, seps[] = "--T::.Z";
+    char *p = out;
+    for (int i = 0; i < 7; i++) {
+        for (int k = widths[i] - 1, v = parts[i]; k >= 0; k--, v /= 10)
+            p[k] = (char)('0' + v % 10);
+        p += widths[i];
+        *p++ = seps[i];
+    }
+    *p = '\0';
 }
 
 /* Reads exactly n digits; returns -1 if any is not a digit. */

@@ -21,14 +21,19 @@ static const char *type_word(jv_type t)
     return "a value";
 }
 
-static void join_path(char *out, size_t n, const char *path, const char *name)
+/* path.name into out; only built when a message or a nested object needs
+ * it, since most fields decode without one. */
+static const char *join_path(char *out, size_t n, const char *path, const char *name)
 {
     snprintf(out, n, "%s%s%s", path, *path ? "." : "", name);
+    return out;
 }
 
-static int decode_field(arena *a, const json_t *v, const char *field, const jv_field *f, void *slot,
+static int decode_field(arena *a, const json_t *v, const char *path, const jv_field *f, void *slot,
                         err_ctx *e)
 {
+    char buf[ERR_FIELD_LEN];
+#define FIELD join_path(buf, sizeof buf, path, f->name)
     switch (f->type) {
     case JV_STRING:
         if (!json_is_string(v))
@@ -36,7 +41,7 @@ static int decode_field(arena *a, const json_t *v, const char *field, const jv_f
         /* An escaped \u0000 shortens the C string: a control character too. */
         if (text_has_control(json_string_value(v)) ||
             strlen(json_string_value(v)) != json_string_length(v))
-            return err_field_add(e, field, "must not contain control characters");
+            return err_field_add(e, FIELD, "must not contain control characters");
         *(const char **)slot = json_string_value(v);
         return 0;
     case JV_INT:
@@ -54,8 +59,9 @@ static int decode_field(arena *a, const json_t *v, const char *field, const jv_f
             break;
         size_t max = f->max ? f->max : 64, n = json_array_size(v);
         if (n > max)
-            return err_field_add(e, field, "must have at most %zu items", max);
+            return err_field_add(e, FIELD, "must have at most %zu items", max);
         jv_strings *out = slot;
+        const char *name = FIELD;
         out->set = true;
         out->n = n;
         out->v = arena_alloc(a, (n + 1) * sizeof *out->v);
@@ -64,7 +70,7 @@ static int decode_field(arena *a, const json_t *v, const char *field, const jv_f
         for (size_t i = 0; i < n; i++) {
             const json_t *item = json_array_get(v, i);
             char sub[ERR_FIELD_LEN];
-            snprintf(sub, sizeof sub, "%s[%zu]", field, i);
+            snprintf(sub, sizeof sub, "%s[%zu]", name, i);
             if (!json_is_string(item)) {
                 err_field_add(e, sub, "must be a string");
                 continue;
@@ -81,12 +87,13 @@ static int decode_field(arena *a, const json_t *v, const char *field, const jv_f
     case JV_OBJECT:
         if (!json_is_object(v))
             break;
-        return jv_decode(a, v, field, f->sub, slot, e);
+        return jv_decode(a, v, FIELD, f->sub, slot, e);
     case JV_ANY:
         *(const json_t **)slot = v;
         return 0;
     }
-    return err_field_add(e, field, "must be %s", type_word(f->type));
+    return err_field_add(e, FIELD, "must be %s", type_word(f->type));
+#undef FIELD
 }
 
 int jv_decode(arena *a, const json_t *obj, const char *path, const jv_field *fields, void *target,
@@ -108,14 +115,13 @@ int jv_decode(arena *a, const json_t *obj, const char *path, const jv_field *fie
         }
     }
     for (const jv_field *f = fields; f->name; f++) {
-        join_path(field, sizeof field, path, f->name);
         v = json_object_get(obj, f->name);
         if (!v) {
             if (f->flags & JV_REQUIRED)
-                err_field_add(e, field, "is required");
+                err_field_add(e, join_path(field, sizeof field, path, f->name), "is required");
             continue;
         }
-        int rc = decode_field(a, v, field, f, (char *)target + f->offset, e);
+        int rc = decode_field(a, v, path, f, (char *)target + f->offset, e);
         if (rc && rc != ERR_VALIDATION)
             return rc;
     }
