@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_CHUNK 8192
+#define ARENA_CHUNK 8192             /* the first chunk; each next one is twice the last */
+#define ARENA_CHUNK_MAX (256 << 10) /* up to this */
 #define ARENA_ALIGN 16
 
 typedef struct chunk {
@@ -27,6 +28,7 @@ struct arena {
     chunk *head;
     defer *defers;
     size_t limit, total;
+    size_t next_cap; /* the size of the next regular chunk */
 };
 
 arena *arena_new(size_t limit)
@@ -71,7 +73,10 @@ void *arena_alloc_raw(arena *a, size_t n)
         return NULL;
     chunk *c = a->head;
     if (!c || c->cap - c->used < n) {
-        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        /* Chunks double, so a request that builds a big answer calls
+         * malloc a few times, not once per 8 KB. */
+        size_t regular = a->next_cap ? a->next_cap : ARENA_CHUNK;
+        size_t cap = n > regular ? n : regular;
         c = malloc(sizeof *c + cap);
         if (!c)
             return NULL;
@@ -79,12 +84,13 @@ void *arena_alloc_raw(arena *a, size_t n)
         c->used = 0;
         /* A big one-off block goes behind the current chunk so the
          * current chunk's free tail stays usable. */
-        if (a->head && n > ARENA_CHUNK) {
+        if (a->head && n > regular) {
             c->next = a->head->next;
             a->head->next = c;
         } else {
             c->next = a->head;
             a->head = c;
+            a->next_cap = regular < ARENA_CHUNK_MAX ? regular * 2 : regular;
         }
     }
     void *p = c->data + c->used;
