@@ -16,6 +16,7 @@
 #include "campaign/engine.h"
 #include "campaign/quote.h"
 #include "campaign/quote_store.h"
+#include "campaign/quote_terms.h"
 #include "campaign/quote_writer.h"
 
 #define QUOTE_MAX_LINES 50
@@ -268,11 +269,35 @@ static void jw_time(jw *w, int64_t ms)
     jw_string(w, buf);
 }
 
-static void applied_json(jw *w, const qe_snapshot *s, const qe_line_in *in, const qe_line_out *o)
+/* What an answer shows of an applied policy besides its amount, as JSON
+ * texts: taken from the snapshot when answering, from the database when a
+ * stored quote is read back. */
+typedef struct shown {
+    const char *id, *campaign, *name;
+    size_t id_len, campaign_len, name_len;
+    int lane;
+    const char *effect;
+} shown;
+
+/* Fills *out for ap; false when the policy is unknown (it is then shown by
+ * id, with nulls). */
+typedef bool (*shown_fn)(const void *ctx, const qt_applied *ap, shown *out);
+
+static bool shown_in_snapshot(const void *ctx, const qt_applied *ap, shown *out)
+{
+    const qe_snapshot *s = ctx;
+    const qe_policy *p = &s->policies[ap->index];
+    const qe_campaign *c = &s->campaigns[p->campaign];
+    *out = (shown){p->id_json, c->id_json, p->name_json, p->id_json_len, c->id_json_len,
+                   p->name_json_len, p->lane, qe_effects[p->effect]};
+    return true;
+}
+
+static void applied_json(jw *w, const qt_line *l, shown_fn show, const void *ctx)
 {
     JW_KEY(w, "applied");
     jw_array(w);
-    if (in->pack >= 0 && o->pack_discount > 0) {
+    if (l->pack_effect) {
         jw_object(w);
         JW_KEY(w, "policy");
         jw_null(w);
@@ -281,29 +306,41 @@ static void applied_json(jw *w, const qe_snapshot *s, const qe_line_in *in, cons
         JW_KEY(w, "source");
         jw_json(w, "\"pack\"", 6);
         JW_KEY(w, "effect");
-        jw_string(w, s->packs[in->pack].price >= 0 ? "pack_price" : "percent_off");
+        jw_string(w, l->pack_effect);
         JW_KEY(w, "amount");
-        jw_int(w, o->pack_discount);
+        jw_int(w, l->pack_discount);
         jw_end(w);
     }
-    for (int k = 0; k < o->napplied; k++) {
-        const qe_policy *p = &s->policies[o->applied[k].policy];
-        const qe_campaign *c = &s->campaigns[p->campaign];
+    for (int k = 0; k < l->napplied; k++) {
+        shown p;
+        bool known = show(ctx, &l->applied[k], &p);
         jw_object(w);
         JW_KEY(w, "policy");
-        jw_json(w, p->id_json, p->id_json_len);
+        if (known)
+            jw_json(w, p.id, p.id_len);
+        else
+            jw_string(w, l->applied[k].policy);
         JW_KEY(w, "campaign");
-        jw_json(w, c->id_json, c->id_json_len);
+        if (known)
+            jw_json(w, p.campaign, p.campaign_len);
+        else
+            jw_null(w);
         JW_KEY(w, "source");
         jw_json(w, "\"policy\"", 8);
         JW_KEY(w, "name");
-        jw_json(w, p->name_json, p->name_json_len);
+        if (known)
+            jw_json(w, p.name, p.name_len);
+        else
+            jw_null(w);
         JW_KEY(w, "lane");
-        jw_int(w, p->lane);
+        if (known)
+            jw_int(w, p.lane);
+        else
+            jw_null(w);
         JW_KEY(w, "effect");
-        jw_string(w, qe_effects[p->effect]);
+        jw_string(w, known ? p.effect : NULL);
         JW_KEY(w, "amount");
-        jw_int(w, o->applied[k].amount);
+        jw_int(w, l->applied[k].amount);
         jw_end(w);
     }
     jw_end(w);
@@ -379,80 +416,79 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
     jw_end(w);
 }
 
+/* A quote as answered (POST) and read back (GET): its head, its lines from
+ * the terms, and its totals; the object is left open for what follows. */
+static void quote_head_json(jw *w, const char *id, const char *org_id, int64_t at,
+                            int64_t expires, const quote_terms *t, shown_fn show,
+                            const void *ctx)
+{
+    jw_object(w);
+    JW_KEY(w, "id");
+    jw_string(w, id);
+    JW_KEY(w, "org_id");
+    jw_string(w, org_id);
+    JW_KEY(w, "at");
+    jw_time(w, at);
+    JW_KEY(w, "expires_at");
+    jw_time(w, expires);
+    JW_KEY(w, "currency");
+    jw_json(w, "\"CNY\"", 5);
+    JW_KEY(w, "lines");
+    jw_array(w);
+    for (int i = 0; i < t->nlines; i++) {
+        const qt_line *l = &t->lines[i];
+        jw_object(w);
+        JW_KEY(w, "index");
+        jw_int(w, i);
+        JW_KEY(w, "product");
+        jw_string(w, l->product);
+        JW_KEY(w, "pack");
+        jw_string(w, l->pack);
+        JW_KEY(w, "region");
+        jw_string(w, l->region);
+        JW_KEY(w, "billing_mode");
+        jw_string(w, l->mode);
+        JW_KEY(w, "quantity");
+        jw_int(w, l->quantity);
+        JW_KEY(w, "months");
+        if (l->months >= 0)
+            jw_int(w, l->months);
+        else
+            jw_null(w);
+        JW_KEY(w, "hours");
+        if (l->hours >= 0)
+            jw_int(w, l->hours);
+        else
+            jw_null(w);
+        JW_KEY(w, "list_price");
+        jw_int(w, l->list);
+        applied_json(w, l, show, ctx);
+        JW_KEY(w, "final_price");
+        jw_int(w, l->final);
+        jw_end(w);
+    }
+    jw_end(w);
+    JW_KEY(w, "totals");
+    jw_object(w);
+    JW_KEY(w, "list");
+    jw_int(w, t->list);
+    JW_KEY(w, "discount");
+    jw_int(w, t->discount);
+    JW_KEY(w, "final");
+    jw_int(w, t->final);
+    jw_end(w);
+}
+
 /* The answer, written straight to text: a quote can list hundreds of
- * rejections, and this is the hot path of a campaign's opening. *stored
- * gets the same quote without the rejections: what is kept (and what GET
- * and orders read) is the price promise, not the explanation. */
-static const char *quote_text(arena *a, const qe_snapshot *s, const qe_cart *cart,
-                              const qe_quote *q, const char *id, const char *org_id,
-                              int64_t expires, size_t *len, const char **stored)
+ * rejections, and this is the hot path of a campaign's opening. What is
+ * stored is the terms (quote_terms.h), not the answer. */
+static const char *quote_text(arena *a, const qe_snapshot *s, const qe_quote *q,
+                              const quote_terms *t, const char *id, const char *org_id,
+                              int64_t at, int64_t expires, size_t *len)
 {
     jw w;
     jw_init(&w, a, 4096 + (size_t)q->nlines * 1024 + (size_t)q->nrejected * 160);
-    jw_object(&w);
-    JW_KEY(&w, "id");
-    jw_string(&w, id);
-    JW_KEY(&w, "org_id");
-    jw_string(&w, org_id);
-    JW_KEY(&w, "at");
-    jw_time(&w, cart->at);
-    JW_KEY(&w, "expires_at");
-    jw_time(&w, expires);
-    JW_KEY(&w, "currency");
-    jw_json(&w, "\"CNY\"", 5);
-    JW_KEY(&w, "lines");
-    jw_array(&w);
-    for (int i = 0; i < q->nlines; i++) {
-        const qe_line_in *in = &cart->lines[i];
-        const qe_line_out *o = &q->lines[i];
-        bool product = in->product >= 0;
-        jw_object(&w);
-        JW_KEY(&w, "index");
-        jw_int(&w, i);
-        JW_KEY(&w, "product");
-        jw_string(&w, product ? s->products[in->product].code : NULL);
-        JW_KEY(&w, "pack");
-        jw_string(&w, product ? NULL : s->packs[in->pack].id);
-        JW_KEY(&w, "region");
-        jw_string(&w, s->regions[in->region].code);
-        JW_KEY(&w, "billing_mode");
-        jw_string(&w, product ? qe_modes[in->mode] : NULL);
-        JW_KEY(&w, "quantity");
-        jw_int(&w, in->quantity);
-        JW_KEY(&w, "months");
-        if (product && in->mode != QE_ON_DEMAND)
-            jw_int(&w, in->months);
-        else
-            jw_null(&w);
-        JW_KEY(&w, "hours");
-        if (product && in->mode == QE_ON_DEMAND)
-            jw_int(&w, in->hours);
-        else
-            jw_null(&w);
-        JW_KEY(&w, "list_price");
-        jw_int(&w, o->list);
-        applied_json(&w, s, in, o);
-        JW_KEY(&w, "final_price");
-        jw_int(&w, o->final);
-        jw_end(&w);
-    }
-    jw_end(&w);
-    JW_KEY(&w, "totals");
-    jw_object(&w);
-    JW_KEY(&w, "list");
-    jw_int(&w, q->list);
-    JW_KEY(&w, "discount");
-    jw_int(&w, q->discount);
-    JW_KEY(&w, "final");
-    jw_int(&w, q->final);
-    jw_end(&w);
-    size_t cut = w.len;
-    char *kept = w.failed ? NULL : arena_alloc_raw(a, cut + 2);
-    if (kept) {
-        memcpy(kept, w.buf, cut);
-        memcpy(kept + cut, "}", 2);
-    }
-    *stored = kept;
+    quote_head_json(&w, id, org_id, at, expires, t, shown_in_snapshot, s);
     rejected_json(&w, a, s, q);
     jw_end(&w);
     return jw_done(&w, len);
@@ -509,9 +545,12 @@ int h_quote_create(req *r)
     char id[RAND_ID_LEN];
     rand_id("quo", id);
     int64_t expires = now + (int64_t)r->app->cfg.quote_ttl_s * 1000;
-    size_t len = 0;
-    const char *stored = NULL;
-    const char *text = quote_text(r->a, s, &cart, &out, id, org.id, expires, &len, &stored);
+    size_t len = 0, terms_len = 0;
+    quote_terms terms;
+    if ((rc = quote_terms_of(s, &cart, &out, r->a, &terms, e)))
+        return rc;
+    const char *text = quote_text(r->a, s, &out, &terms, id, org.id, cart.at, expires, &len);
+    const char *stored = quote_terms_encode(r->a, &terms, &terms_len);
     if (!text || !stored)
         return err_set(e, ERR_NOMEM, "out of memory");
     quote_row row = {id, org.id, "CNY", stored, cart.at, expires, out.final, now};
@@ -525,10 +564,80 @@ int h_quote_create(req *r)
     return 0;
 }
 
+/* The policies a stored quote applied, as GET shows them: one entry per
+ * policy id, read from the database. */
+typedef struct shown_table {
+    int n;
+    const char **ids;
+    shown *rows;
+    bool *known;
+} shown_table;
+
+static int shown_find(const shown_table *t, const char *id)
+{
+    for (int i = 0; i < t->n; i++)
+        if (strcmp(t->ids[i], id) == 0)
+            return i;
+    return -1;
+}
+
+static bool shown_in_table(const void *ctx, const qt_applied *ap, shown *out)
+{
+    const shown_table *t = ctx;
+    int i = shown_find(t, ap->policy);
+    if (i >= 0)
+        *out = t->rows[i];
+    return i >= 0 && t->known[i];
+}
+
+/* Reads each policy of the terms once. */
+static int shown_load(req *r, db_conn *c, const quote_terms *terms, shown_table *t)
+{
+    int cap = 0;
+    for (int i = 0; i < terms->nlines; i++)
+        cap += terms->lines[i].napplied;
+    *t = (shown_table){0};
+    t->ids = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *t->ids);
+    t->rows = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *t->rows);
+    t->known = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *t->known);
+    if (!t->ids || !t->rows || !t->known)
+        return err_set(&r->err, ERR_NOMEM, "out of memory");
+    for (int i = 0; i < terms->nlines; i++)
+        for (int k = 0; k < terms->lines[i].napplied; k++) {
+            const qt_applied *ap = &terms->lines[i].applied[k];
+            if (shown_find(t, ap->policy) >= 0)
+                continue;
+            bool found = false;
+            quote_policy_view v;
+            int rc = quote_policy_view_load(c, r->a, ap->policy, &v, &found, &r->err);
+            if (rc)
+                return rc;
+            shown *row = &t->rows[t->n];
+            t->ids[t->n] = ap->policy;
+            t->known[t->n] = found;
+            if (found) {
+                row->id = jw_quote(r->a, ap->policy, &row->id_len);
+                row->campaign = jw_quote(r->a, v.campaign_id, &row->campaign_len);
+                row->name = arena_printf(r->a, "{\"zh\":%s,\"en\":%s}",
+                                         jw_quote(r->a, v.name_zh, &(size_t){0}),
+                                         jw_quote(r->a, v.name_en, &(size_t){0}));
+                row->name_len = row->name ? strlen(row->name) : 0;
+                row->lane = v.lane;
+                row->effect = v.effect;
+                if (!row->id || !row->campaign || !row->name)
+                    return err_set(&r->err, ERR_NOMEM, "out of memory");
+            }
+            t->n++;
+        }
+    return 0;
+}
+
 int h_quote_get(req *r)
 {
     db_conn *c;
     quote_row q;
+    quote_terms terms;
+    shown_table table;
     bool operator = r->actor.role_bit == ROLE_OPERATOR;
     int rc = req_db(r, &c);
     if (rc || (rc = quote_writer_await(r->app->quotes, c, r->params[0], &r->err)) ||
@@ -536,8 +645,19 @@ int h_quote_get(req *r)
                                &r->err)))
         return rc;
     r->status = 200;
-    r->text = q.body;
-    r->text_len = strlen(q.body);
     r->content_type = "application/json";
-    return 0;
+    if (q.body[0] == '{') { /* stored before 0005: the answer itself */
+        r->text = q.body;
+        r->text_len = strlen(q.body);
+        return 0;
+    }
+    if ((rc = quote_terms_decode(r->a, q.body, &terms, &r->err)) ||
+        (rc = shown_load(r, c, &terms, &table)))
+        return rc;
+    jw w;
+    jw_init(&w, r->a, 4096 + (size_t)terms.nlines * 1024);
+    quote_head_json(&w, q.id, q.org_id, q.at, q.expires_at, &terms, shown_in_table, &table);
+    jw_end(&w);
+    r->text = jw_done(&w, &r->text_len);
+    return r->text ? 0 : err_set(&r->err, ERR_NOMEM, "out of memory");
 }

@@ -4,13 +4,13 @@
  */
 #include "campaign/order.h"
 
-#include <jansson.h>
 #include <string.h>
 
 #include "base/clock.h"
 #include "base/rand.h"
 #include "campaign/engine.h"
 #include "campaign/quote_store.h"
+#include "campaign/quote_terms.h"
 
 #define ORDER_MAX_POLICIES 512
 #define ORDER_COLS "id, org_id, user_id, quote_id, currency, list, discount, total, created_at"
@@ -108,30 +108,24 @@ static int place_tx(db_conn *c, void *arg, err_ctx *e)
 }
 
 /* Sums the quote's discounts per policy. */
-static int collect(arena *a, json_t *body, place *p, err_ctx *e)
+static int collect(arena *a, const quote_terms *t, place *p, err_ctx *e)
 {
-    size_t i, k;
-    json_t *line, *ap;
     p->used = arena_alloc(a, ORDER_MAX_POLICIES * sizeof *p->used);
     if (!p->used)
         return err_set(e, ERR_NOMEM, "out of memory");
-    json_array_foreach(json_object_get(body, "lines"), i, line) {
-        json_array_foreach(json_object_get(line, "applied"), k, ap) {
-            const char *id = json_string_value(json_object_get(ap, "policy"));
-            int64_t amount = json_integer_value(json_object_get(ap, "amount"));
-            if (!id)
-                continue; /* a pack's own price, not a policy */
+    for (int i = 0; i < t->nlines; i++)
+        for (int k = 0; k < t->lines[i].napplied; k++) {
+            const qt_applied *ap = &t->lines[i].applied[k];
             int j = 0;
-            while (j < p->nused && strcmp(p->used[j].policy, id) != 0)
+            while (j < p->nused && strcmp(p->used[j].policy, ap->policy) != 0)
                 j++;
             if (j == p->nused) {
                 if (p->nused == ORDER_MAX_POLICIES)
                     return err_set(e, ERR_INTERNAL, "too many policies in one quote");
-                p->used[p->nused++] = (used){arena_strdup(a, id), 0};
+                p->used[p->nused++] = (used){ap->policy, 0};
             }
-            p->used[j].discount += amount;
+            p->used[j].discount += ap->amount;
         }
-    }
     return 0;
 }
 
@@ -139,6 +133,7 @@ int order_place(db_conn *c, arena *a, const account_actor *actor, const char *qu
                 order *out, err_ctx *e)
 {
     quote_row q;
+    quote_terms t;
     char id[RAND_ID_LEN];
     place p = {.actor = actor, .o = out};
     int64_t now = clock_now_ms();
@@ -151,20 +146,17 @@ int order_place(db_conn *c, arena *a, const account_actor *actor, const char *qu
         return rc;
     if (now >= q.expires_at)
         return conflict(e, "quote %s has expired; ask for a new one", quote_id);
-    json_t *body = json_loads(q.body, 0, NULL);
-    if (!body)
-        return err_set(e, ERR_INTERNAL, "quote %s cannot be read", quote_id);
-    json_t *totals = json_object_get(body, "totals");
+    if (q.body[0] == '{') /* kept whole before 0005, which kept only the ordered ones */
+        return conflict(e, "quote %s is already ordered", quote_id);
+    if ((rc = quote_terms_decode(a, q.body, &t, e)))
+        return rc;
     rand_id("ord", id);
     *out = (order){
         .id = arena_strdup(a, id), .org_id = q.org_id, .user_id = actor->user_id,
-        .quote_id = q.id, .currency = q.currency,
-        .list = json_integer_value(json_object_get(totals, "list")),
-        .discount = json_integer_value(json_object_get(totals, "discount")),
+        .quote_id = q.id, .currency = q.currency, .list = t.list, .discount = t.discount,
         .total = q.total, .created_at = now,
     };
-    rc = out->id ? collect(a, body, &p, e) : err_set(e, ERR_NOMEM, "out of memory");
-    json_decref(body);
+    rc = out->id ? collect(a, &t, &p, e) : err_set(e, ERR_NOMEM, "out of memory");
     if (!rc)
         rc = db_transact(c, place_tx, &p, e);
     return rc;

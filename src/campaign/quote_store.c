@@ -59,15 +59,23 @@ int quote_org_load(db_conn *c, arena *a, const qe_snapshot *s, const char *org_i
     return rc;
 }
 
-int quote_save(db_conn *c, const quote_row *q, err_ctx *e)
+#define QUOTE_ROW "(?, ?, ?, ?, ?, ?, ?, ?)"
+#define QUOTE_INSERT \
+    "INSERT INTO quotes (id, org_id, at, expires_at, currency, total, body, created_at) VALUES "
+
+int quote_save_many(db_conn *c, const quote_row *q, int n, db_arg *args, err_ctx *e)
 {
-    return db_exec(c,
-                   "INSERT INTO quotes (id, org_id, at, expires_at, currency, total, body,"
-                   " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   DB_ARGS(DB_TEXT(q->id), DB_TEXT(q->org_id), DB_INT(q->at),
-                           DB_INT(q->expires_at), DB_TEXT(q->currency), DB_INT(q->total),
-                           DB_TEXT(q->body), DB_INT(q->created_at)),
-                   NULL, e);
+    static const char *const sql[DB_ROWS_SIZES] = {
+        QUOTE_INSERT DB_ROWS16(QUOTE_ROW), QUOTE_INSERT DB_ROWS4(QUOTE_ROW),
+        QUOTE_INSERT QUOTE_ROW};
+    static const int sizes[DB_ROWS_SIZES] = {16, 4, 1};
+    for (int i = 0; i < n; i++) {
+        db_arg *row = args + (size_t)i * 8;
+        row[0] = DB_TEXT(q[i].id), row[1] = DB_TEXT(q[i].org_id), row[2] = DB_INT(q[i].at);
+        row[3] = DB_INT(q[i].expires_at), row[4] = DB_TEXT(q[i].currency);
+        row[5] = DB_INT(q[i].total), row[6] = DB_TEXT(q[i].body), row[7] = DB_INT(q[i].created_at);
+    }
+    return db_exec_rows(c, sql, sizes, 8, args, n, NULL, NULL, e);
 }
 
 int quote_load(db_conn *c, arena *a, const char *id, const char *org_id, quote_row *out,
@@ -90,6 +98,26 @@ int quote_load(db_conn *c, arena *a, const char *id, const char *org_id, quote_r
             .created_at = db_int(st, 7),
         };
         if (!out->body || !out->id || !out->org_id || !out->currency)
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+    }
+    db_done(st);
+    return rc;
+}
+
+int quote_policy_view_load(db_conn *c, arena *a, const char *id, quote_policy_view *out,
+                           bool *found, err_ctx *e)
+{
+    db_stmt *st = NULL;
+    int rc = db_query_row(c, "SELECT campaign_id, name_zh, name_en, effect, lane FROM policies"
+                             " WHERE id = ?",
+                          DB_ARGS(DB_TEXT(id)), &st, found, e);
+    if (!rc && *found) {
+        *out = (quote_policy_view){
+            .campaign_id = arena_strdup(a, db_text(st, 0)),
+            .name_zh = arena_strdup(a, db_text(st, 1)), .name_en = arena_strdup(a, db_text(st, 2)),
+            .effect = arena_strdup(a, db_text(st, 3)), .lane = (int)db_int(st, 4),
+        };
+        if (!out->campaign_id || !out->name_zh || !out->name_en || !out->effect)
             rc = err_set(e, ERR_NOMEM, "out of memory");
     }
     db_done(st);

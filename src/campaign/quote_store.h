@@ -25,15 +25,29 @@ int quote_org_load(db_conn *c, arena *a, const qe_snapshot *s, const char *org_i
                    err_ctx *e);
 
 typedef struct quote_row {
-    const char *id, *org_id, *currency, *body;
+    const char *id, *org_id, *currency;
+    const char *body; /* the terms (quote_terms.h); quotes ordered before 0005: the answer */
     int64_t at, expires_at, total, created_at;
 } quote_row;
 
-int quote_save(db_conn *c, const quote_row *q, err_ctx *e);
+/* Inserts q[0..n) in a few multi-row statements; args has room for n * 8
+ * arguments (QUOTE_SAVE_ARGS). */
+#define QUOTE_SAVE_ARGS 8
+int quote_save_many(db_conn *c, const quote_row *q, int n, db_arg *args, err_ctx *e);
 
 /* Loads a quote; ERR_NOT_FOUND when missing or of another org (org_id
  * NULL: any org, for operators). */
 int quote_load(db_conn *c, arena *a, const char *id, const char *org_id, quote_row *out,
                err_ctx *e);
+
+/* What GET /quotes/{id} shows of a policy a stored quote applied, as it
+ * is now. *found is false when there is no such policy. */
+typedef struct quote_policy_view {
+    const char *campaign_id, *name_zh, *name_en, *effect;
+    int lane;
+} quote_policy_view;
+
+int quote_policy_view_load(db_conn *c, arena *a, const char *id, quote_policy_view *out,
+                           bool *found, err_ctx *e);
 
 #endif

@@ -33,18 +33,24 @@ struct quote_writer {
 
 static void pending_free(pending *p) { free(p->mem); }
 
-/* Writes rows[0..n) in one transaction. */
+/* Writes rows[0..n) in one transaction, in multi-row statements. */
 static int write_batch(quote_writer *w, pending *rows, int n, err_ctx *e)
 {
     db_conn *c = NULL;
-    int rc = db_acquire(w->db, &c, e);
+    quote_row *q = malloc((size_t)n * sizeof *q);
+    db_arg *args = malloc((size_t)n * QUOTE_SAVE_ARGS * sizeof *args);
+    int rc = q && args ? db_acquire(w->db, &c, e) : err_set(e, ERR_NOMEM, "out of memory");
+    for (int i = 0; !rc && i < n; i++)
+        q[i] = rows[i].row;
     if (!rc)
         rc = db_begin(c, e);
-    for (int i = 0; !rc && i < n; i++)
-        rc = quote_save(c, &rows[i].row, e);
+    if (!rc)
+        rc = quote_save_many(c, q, n, args, e);
     if (!rc)
         rc = db_commit(c, e);
     db_release(c);
+    free(args);
+    free(q);
     return rc;
 }
 

@@ -114,6 +114,15 @@ test('packs are priced from their items with their own discount; small orders mi
   assert.equal(line.list_price, 131600);
   assert.deepEqual(line.applied.map((a) => [a.source, a.amount]), [['pack', 26320], ['policy', 5264]]);
   assert.equal(line.final_price, 100016);
+  // Read back, the stored terms give the same answer: the pack's own
+  // discount and the policies with their names and lanes.
+  const mixed = await quote(mall, { region: 'cn-north-4', lines: [{ pack: policy.pack, quantity: 2 },
+    { product: 'ecs.general', quantity: 3, months: 2 }] });
+  assert.equal(mixed.status, 201, mixed.text);
+  const back = await api(srv.url, 'GET', `/api/v1/quotes/${mixed.json.id}`, { token: mall.token });
+  const { rejected, ...promise } = mixed.json;
+  assert.ok(Array.isArray(rejected));
+  assert.deepEqual(back.json, promise);
   const small = await quote(mall, { region: 'cn-north-4', lines: [{ product: 'obs.standard', quantity: 10, months: 1 }] });
   assert.equal(small.json.totals.final, 120);
   assert.ok(small.json.rejected.some((x) => x.policy === policy.order && x.reason === 'below_min_order_amount' && x.line === null));
