@@ -590,7 +590,8 @@ static bool shown_in_table(const void *ctx, const qt_applied *ap, shown *out)
     return i >= 0 && t->known[i];
 }
 
-/* Reads each policy of the terms once. */
+/* Reads the policies of the terms, each once, in one statement (one per
+ * QUOTE_VIEWS_CHUNK policies). */
 static int shown_load(req *r, db_conn *c, const quote_terms *terms, shown_table *t)
 {
     int cap = 0;
@@ -600,36 +601,31 @@ static int shown_load(req *r, db_conn *c, const quote_terms *terms, shown_table 
     t->ids = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *t->ids);
     t->rows = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *t->rows);
     t->known = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *t->known);
-    if (!t->ids || !t->rows || !t->known)
+    quote_policy_view *views = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *views);
+    if (!t->ids || !t->rows || !t->known || !views)
         return err_set(&r->err, ERR_NOMEM, "out of memory");
     for (int i = 0; i < terms->nlines; i++)
-        for (int k = 0; k < terms->lines[i].napplied; k++) {
-            const qt_applied *ap = &terms->lines[i].applied[k];
-            if (shown_find(t, ap->policy) >= 0)
-                continue;
-            bool found = false;
-            quote_policy_view v;
-            int rc = quote_policy_view_load(c, r->a, ap->policy, &v, &found, &r->err);
-            if (rc)
-                return rc;
-            shown *row = &t->rows[t->n];
-            t->ids[t->n] = ap->policy;
-            t->known[t->n] = found;
-            if (found) {
-                row->id = jw_quote(r->a, ap->policy, &row->id_len);
-                row->campaign = jw_quote(r->a, v.campaign_id, &row->campaign_len);
-                row->name = arena_printf(r->a, "{\"zh\":%s,\"en\":%s}",
-                                         jw_quote(r->a, v.name_zh, &(size_t){0}),
-                                         jw_quote(r->a, v.name_en, &(size_t){0}));
-                row->name_len = row->name ? strlen(row->name) : 0;
-                row->lane = v.lane;
-                row->effect = v.effect;
-                if (!row->id || !row->campaign || !row->name)
-                    return err_set(&r->err, ERR_NOMEM, "out of memory");
-            }
-            t->n++;
-        }
-    return 0;
+        for (int k = 0; k < terms->lines[i].napplied; k++)
+            if (shown_find(t, terms->lines[i].applied[k].policy) < 0)
+                t->ids[t->n++] = terms->lines[i].applied[k].policy;
+    int rc = quote_policy_views_load(c, r->a, t->ids, t->n, views, t->known, &r->err);
+    for (int i = 0; !rc && i < t->n; i++) {
+        const quote_policy_view *v = &views[i];
+        shown *row = &t->rows[i];
+        if (!t->known[i])
+            continue;
+        size_t nzh, nen;
+        const char *zh = jw_quote(r->a, v->name_zh, &nzh), *en = jw_quote(r->a, v->name_en, &nen);
+        row->id = jw_quote(r->a, t->ids[i], &row->id_len);
+        row->campaign = jw_quote(r->a, v->campaign_id, &row->campaign_len);
+        row->name = zh && en ? arena_printf(r->a, "{\"zh\":%s,\"en\":%s}", zh, en) : NULL;
+        row->name_len = row->name ? strlen(row->name) : 0;
+        row->lane = v->lane;
+        row->effect = v->effect;
+        if (!row->id || !row->campaign || !row->name)
+            rc = err_set(&r->err, ERR_NOMEM, "out of memory");
+    }
+    return rc;
 }
 
 int h_quote_get(req *r)

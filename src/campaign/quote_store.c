@@ -3,6 +3,8 @@
  */
 #include "campaign/quote_store.h"
 
+#include <string.h>
+
 int quote_org_usage(db_conn *c, const qe_snapshot *s, const char *org_id, int64_t *uses,
                     bool *used_any, err_ctx *e)
 {
@@ -104,22 +106,44 @@ int quote_load(db_conn *c, arena *a, const char *id, const char *org_id, quote_r
     return rc;
 }
 
-int quote_policy_view_load(db_conn *c, arena *a, const char *id, quote_policy_view *out,
-                           bool *found, err_ctx *e)
+int quote_policy_views_load(db_conn *c, arena *a, const char *const *ids, int n,
+                            quote_policy_view *out, bool *found, err_ctx *e)
 {
-    db_stmt *st = NULL;
-    int rc = db_query_row(c, "SELECT campaign_id, name_zh, name_en, effect, lane FROM policies"
-                             " WHERE id = ?",
-                          DB_ARGS(DB_TEXT(id)), &st, found, e);
-    if (!rc && *found) {
-        *out = (quote_policy_view){
-            .campaign_id = arena_strdup(a, db_text(st, 0)),
-            .name_zh = arena_strdup(a, db_text(st, 1)), .name_en = arena_strdup(a, db_text(st, 2)),
-            .effect = arena_strdup(a, db_text(st, 3)), .lane = (int)db_int(st, 4),
-        };
-        if (!out->campaign_id || !out->name_zh || !out->name_en || !out->effect)
-            rc = err_set(e, ERR_NOMEM, "out of memory");
+    /* A fixed list of QUOTE_VIEWS_CHUNK (32) placeholders, the unused ones
+     * bound to NULL (which matches no id), so that the statement is
+     * prepared once per connection like the others. */
+    static const char sql[] = "SELECT id, campaign_id, name_zh, name_en, effect, lane"
+                              " FROM policies WHERE id IN (" DB_ROWS16("?") ", "
+                              DB_ROWS16("?") ")";
+    db_arg args[QUOTE_VIEWS_CHUNK];
+    int rc = 0;
+    for (int i = 0; i < n; i++)
+        found[i] = false;
+    for (int from = 0; !rc && from < n; from += QUOTE_VIEWS_CHUNK) {
+        int k = n - from < QUOTE_VIEWS_CHUNK ? n - from : QUOTE_VIEWS_CHUNK;
+        db_stmt *st = NULL;
+        bool row;
+        for (int j = 0; j < QUOTE_VIEWS_CHUNK; j++)
+            args[j] = j < k ? DB_TEXT(ids[from + j]) : DB_NULL;
+        rc = db_query(c, sql, args, QUOTE_VIEWS_CHUNK, &st, e);
+        while (!rc && !(rc = db_step(st, &row, e)) && row) {
+            const char *id = db_text(st, 0);
+            int i = from;
+            while (i < from + k && strcmp(ids[i], id) != 0)
+                i++;
+            if (i == from + k)
+                continue;
+            found[i] = true;
+            out[i] = (quote_policy_view){
+                .campaign_id = arena_strdup(a, db_text(st, 1)),
+                .name_zh = arena_strdup(a, db_text(st, 2)),
+                .name_en = arena_strdup(a, db_text(st, 3)),
+                .effect = arena_strdup(a, db_text(st, 4)), .lane = (int)db_int(st, 5),
+            };
+            if (!out[i].campaign_id || !out[i].name_zh || !out[i].name_en || !out[i].effect)
+                rc = err_set(e, ERR_NOMEM, "out of memory");
+        }
+        db_done(st);
     }
-    db_done(st);
     return rc;
 }

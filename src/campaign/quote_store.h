@@ -41,13 +41,17 @@ int quote_load(db_conn *c, arena *a, const char *id, const char *org_id, quote_r
                err_ctx *e);
 
 /* What GET /quotes/{id} shows of a policy a stored quote applied, as it
- * is now. *found is false when there is no such policy. */
+ * is now. */
 typedef struct quote_policy_view {
     const char *campaign_id, *name_zh, *name_en, *effect;
     int lane;
 } quote_policy_view;
 
-int quote_policy_view_load(db_conn *c, arena *a, const char *id, quote_policy_view *out,
-                           bool *found, err_ctx *e);
+/* Reads the policies ids[0..n) (distinct) in one statement per
+ * QUOTE_VIEWS_CHUNK of them: out[i] and found[i] belong to ids[i], found[i]
+ * false when there is no such policy. Strings are copied into a. */
+#define QUOTE_VIEWS_CHUNK 32
+int quote_policy_views_load(db_conn *c, arena *a, const char *const *ids, int n,
+                            quote_policy_view *out, bool *found, err_ctx *e);
 
 #endif

@@ -3,6 +3,7 @@
  */
 #include "campaign/quote_writer.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,19 +95,32 @@ static int flush(quote_writer *w, err_ctx *e)
     return rc;
 }
 
+/* The flusher. Idle, it sleeps until the first quote is queued (no timer
+ * ticking); then it gives the others one flush interval to join that one,
+ * or less when a batch fills, and writes them. After a failed write it
+ * waits the whole interval before trying again, full queue or not, so
+ * that a database that is away is not hammered. */
 static void *run(void *arg)
 {
     quote_writer *w = arg;
+    bool failed = false;
     pthread_mutex_lock(&w->mu);
     while (!w->stopping) {
+        if (w->n == 0 && !failed) {
+            pthread_cond_wait(&w->wake, &w->mu);
+            continue;
+        }
         struct timespec ts;
         clock_deadline(w->flush_ms, &ts);
-        pthread_cond_timedwait(&w->wake, &w->mu, &ts);
-        if (w->n == 0)
-            continue;
+        while (!w->stopping && (failed || w->n < WRITER_BATCH) &&
+               pthread_cond_timedwait(&w->wake, &w->mu, &ts) != ETIMEDOUT)
+            ;
+        failed = false;
+        if (w->n == 0 || w->stopping)
+            continue; /* written by quote_writer_sync, or left to quote_writer_free */
         pthread_mutex_unlock(&w->mu);
         err_ctx e = {0};
-        flush(w, &e);
+        failed = flush(w, &e) != 0;
         pthread_mutex_lock(&w->mu);
     }
     pthread_mutex_unlock(&w->mu);
@@ -191,8 +205,10 @@ int quote_writer_add(quote_writer *w, const quote_row *q, err_ctx *e)
         w->cap = cap;
     }
     w->q[w->n++] = p;
-    bool full = w->n >= WRITER_BATCH;
-    if (full)
+    /* The writer needs waking only to start an interval (it sleeps while
+     * the queue is empty) and to cut one short when a batch is full; its
+     * waits check the queue, so no other quote signals. */
+    if (w->n == 1 || w->n == WRITER_BATCH)
         pthread_cond_signal(&w->wake);
     pthread_mutex_unlock(&w->mu);
     return 0;

@@ -263,3 +263,51 @@ test('a quote answered just before a restart is still there after it', async () 
   assert.equal(back.status, 200, back.text);
   assert.equal(back.json.totals.final, q.totals.final);
 });
+
+test('an order records each policy\'s discount summed over the quote\'s lines, not the pack\'s own', async () => {
+  const now = Date.now();
+  const c3 = await as(op.token, 'POST', '/api/v1/campaigns', {
+    name: { zh: '媒体周', en: 'Media week' }, description: { zh: '', en: '' },
+    starts_at: new Date(now - DAY).toISOString(), ends_at: new Date(now + DAY).toISOString(),
+    time_zone: 'Asia/Shanghai', regions: [], industries: ['media'], sizes: [], new_customer_only: false, published: true,
+  });
+  const mk = async (body) => (await as(op.token, 'POST', `/api/v1/campaigns/${c3.id}/policies`, {
+    conditions: {}, limits: {}, enabled: true, ...body,
+  })).id;
+  const storage = await mk({ name: { zh: '存储9折', en: 'Storage 10% off' }, lane: 4,
+    conditions: { products: ['obs.standard'] }, effect: { kind: 'percent_off', value: 1000 } });
+  const everything = await mk({ name: { zh: '每行减1元', en: '1 CNY off a line' }, lane: 5,
+    effect: { kind: 'amount_off', value: 100 } });
+  const buyer = await signup(srv.url, { industry: 'media' });
+  const r = await quote(buyer, { region: 'cn-north-4', lines: [
+    { product: 'obs.standard', quantity: 1000, months: 1 },
+    { product: 'ecs.general', quantity: 1, months: 1 },
+    { product: 'obs.standard', quantity: 500, months: 2 },
+    { pack: policy.pack, quantity: 1 },
+  ] });
+  assert.equal(r.status, 201, r.text);
+  const q = r.json;
+  const sums = {};
+  for (const line of q.lines) {
+    for (const a of line.applied) if (a.source === 'policy') sums[a.policy] = (sums[a.policy] ?? 0) + a.amount;
+  }
+  // Storage lines: 10% of 12,000 each; every line 100 fen off; the pack's own
+  // 20% is in the quote's discount but is no policy's.
+  assert.deepEqual(Object.keys(sums).sort(), [storage, everything].sort());
+  assert.equal(sums[storage], 2400);
+  assert.equal(sums[everything], 400);
+  assert.equal(q.totals.discount, 2400 + 400 + 26320);
+  const back = await api(srv.url, 'GET', `/api/v1/quotes/${q.id}`, { token: buyer.token });
+  const { rejected, ...promise } = q;
+  assert.ok(Array.isArray(rejected));
+  assert.deepEqual(back.json, promise);
+  const o = await api(srv.url, 'POST', '/api/v1/orders', { token: buyer.token, body: { quote_id: q.id } });
+  assert.equal(o.status, 201, o.text);
+  assert.equal(o.json.list, q.totals.list);
+  assert.equal(o.json.discount, q.totals.discount);
+  assert.equal(o.json.total, q.totals.final);
+  for (const id of [storage, everything]) {
+    const p = await api(srv.url, 'GET', `/api/v1/policies/${id}`, { token: op.token });
+    assert.deepEqual(p.json.usage, { uses: 1, discount: sums[id] }, id);
+  }
+});
