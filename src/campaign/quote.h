@@ -2,10 +2,12 @@
  * quote.h: pricing, as a pure function of a snapshot, an org and a cart.
  *
  * The snapshot (built by engine.c from the database) holds regions,
- * products with list prices, packs, campaigns and policies, with policies
- * indexed by product so that a line only looks at the policies that can
- * touch it. quote_price does no I/O and allocates only from the caller's
- * arena: the same inputs at the same moment give the same answer.
+ * products with list prices, packs, campaigns and policies, with an index
+ * of bit sets over policies (those that may touch a product or a pack,
+ * those that fail a region, a billing mode, an industry...) so that
+ * pricing checks 64 policies at a time. quote_price does no I/O and
+ * allocates only from the caller's arena: the same inputs at the same
+ * moment give the same answer.
  *
  * Rules (docs/api.md): a line's list price is unit price x quantity x
  * periods; lanes apply in order, each to what is left of the line; within
@@ -31,6 +33,7 @@ typedef enum {
     QE_PACK_PRICE,
     QE_FREE_UNITS,
 } qe_effect;
+#define QE_NEFFECTS 5
 
 #define QE_MAX_REGIONS 256
 #define QE_NCATEGORIES 13
@@ -110,41 +113,68 @@ typedef struct qe_policy {
     size_t id_json_len, name_json_len;
 } qe_policy;
 
-/* What pricing a line reads of a policy, packed into one cache line so
- * that the walk over a line's candidates touches little memory.
- * quote_index_build derives it from the policy and its campaign. */
-typedef struct qe_hot {
-    uint64_t regions[2]; /* regions 0..127 of the campaign's and the policy's, both */
-    int64_t min_quantity, min_line, value;
-    int64_t room;        /* budget - spent, when has_budget */
-    int32_t lane_end;    /* the first policy index past this policy's lane */
-    uint32_t modes;      /* 0 = all */
-    uint8_t effect;
-    bool has_budget;
-    bool wide;           /* regions from 128 up are in qe_snapshot.wide_regions */
-} qe_hot;
-
 /* A policy's line minimums, INT64_MIN when none, so that the test is one
- * comparison; apart from qe_hot so that checking a candidate reads little. */
+ * comparison. */
 typedef struct qe_mins {
     int64_t quantity, line;
 } qe_mins;
 
-enum { QE_MODE_ROW_OTHER = 32, QE_MODE_ROW_PACK = 33, QE_MODE_ROWS = 34 };
+/* The policies that fail a line minimum (minimum quantity, minimum line
+ * amount), as bit sets by threshold: value[0..n - 1] are the distinct
+ * minimums, ascending, and row r of `above` holds the policies whose
+ * minimum is value[r] or more; so a line of amount x fails row r, r the
+ * number of values <= x. With more than QE_MAX_THRESHOLDS distinct
+ * minimums there is no table (n = -1): a line then makes its row one
+ * policy at a time. */
+#define QE_MAX_THRESHOLDS 256
+typedef struct qe_thresholds {
+    int n;
+    int step;        /* the power of two above n; value[] has step entries, INT64_MAX past n */
+    int64_t *value;
+    uint64_t *above; /* n + 1 rows */
+} qe_thresholds;
 
-/* What the cart-level verdict reads of a policy, once per quote: the
- * policy's own conditions (its campaign's are checked apart). */
+/* What pricing reads of a policy, per slot (qe_snapshot.price), small so
+ * that it stays in the cache: value << 3 | effect, or QE_PRICE_ODD_WORD
+ * when the effect is unknown or the value not in 0..2^60 (0..2^20 for
+ * percent off and free units), and pricing reads the policy. */
+#define QE_PRICE_ODD 7
+#define QE_PRICE_ODD_WORD ((UINT64_C(1) << 60) << 3 | QE_PRICE_ODD) /* v = 2^60, never usual */
+
+/* A policy and an amount it is checked against once per quote: its per-org
+ * limit, or its order minimum. */
+typedef struct qe_limit {
+    int64_t amount;
+    int policy, slot;
+} qe_limit;
+
+/* A policy with a per-org limit, where its bit is in the policy sets:
+ * `fresh` when the policy before it in the list is in another word. */
+typedef struct qe_org_limit {
+    int64_t limit;
+    int32_t policy;
+    uint32_t word;
+    uint8_t bit, fresh;
+} qe_org_limit;
+
+enum { QE_MODE_ROW_OTHER = 32, QE_MODE_ROW_PACK = 33, QE_MODE_ROWS = 34 };
+/* Rows of a table of sets indexed by a small value (industry, size, order
+ * type): 0..31 for the value, QE_MASK_ROW_OTHER for any value outside. */
+enum { QE_MASK_ROW_OTHER = 32, QE_MASK_ROWS = 33 };
+
+/* A policy's own conditions that do not depend on a cart, for
+ * quote_policy_blocker (its campaign's are checked apart). */
 typedef struct qe_gate {
     int32_t campaign;
-    uint32_t industries, sizes, order_types; /* 0 = all */
-    int64_t per_org_limit, min_order;
+    uint32_t industries, sizes; /* 0 = all */
+    int64_t per_org_limit;
     bool new_only;
     int8_t fixed_reason; /* total limit reached or budget spent, for everyone; else -1 */
-    uint32_t fixed_bits; /* the same as one of quote.c's check bits, or 0 */
 } qe_gate;
 
 /* What a snapshot holds. Arrays are sorted: regions, products by code,
- * packs by id, policies by (lane, id). */
+ * packs by id, policies by (lane, id), so that a lane is a run of policy
+ * indices and index order is the order of the rules (ties, reports). */
 struct qe_snapshot {
     int nregions, nproducts, npacks, ncampaigns, npolicies;
     qe_region *regions;
@@ -152,7 +182,7 @@ struct qe_snapshot {
     qe_pack *packs;
     qe_campaign *campaigns;
     qe_policy *policies;
-    /* The candidate index (quote_index_build): policies that may touch a
+    /* The candidate lists (quote_index_build): policies that may touch a
      * line, as policy indices in (lane, id) order. A product line looks at
      * its product's list, its category's list and the open list; a pack
      * line at its pack's list and the open list. The lists are disjoint. */
@@ -160,28 +190,58 @@ struct qe_snapshot {
     int **by_pack, *by_pack_n;       /* policies that list the pack */
     int *by_category[QE_NCATEGORIES], by_category_n[QE_NCATEGORIES]; /* categories only */
     int *open, nopen;                /* no product, pack or category restriction */
-    /* The same merged once per product and per pack, so that pricing a
-     * line walks one list. A product's list leaves out the policies that
-     * can never concern one of its lines (pack prices; category lists
-     * without its category). */
-    int **line_product, *line_product_n;
-    int **line_pack, *line_pack_n;
-    int max_line; /* the longest of those lists */
-    qe_hot *hot;   /* per policy index */
+    /* The index pricing reads (quote_index_build). It works on bit sets
+     * over slots: each lane's policies in order, from a word boundary on,
+     * so that a word never holds two lanes. Lane j has the policies
+     * lane_start[j] .. lane_start[j + 1] - 1 and the words lane_word[j] ..
+     * lane_word[j + 1] - 1; policy pi of lane j is slot pi - lane_start[j]
+     * + 64 * lane_word[j]: bit slot % 64 of word slot / 64 of a set. A set
+     * has `words` words (an even number: a pass takes two at a time), a
+     * table of sets `words` words per row. A quote combines sets a word
+     * (64 policies) at a time and looks at single policies only to report
+     * or price them; the slots past a lane's policies are in no set. */
+    int nlanes, *lane_start, *lane_word;
+    int words;
+    int *slot;        /* per policy index */
+    int *word_lane;   /* per word: its lane */
+    int *word_policy; /* per word: the policy index of its first slot */
+    /* A line's candidates: row p of cand_product is the three lists of
+     * product p merged, less the policies that can never concern one of
+     * its lines (pack prices; categories without its category); row k of
+     * cand_pack is pack k's list and the open list. */
+    uint64_t *cand_product, *cand_pack;
+    int max_line; /* the most candidates of one line */
     /* The line checks that depend only on the line's region or billing
-     * mode, as bit sets over policy indices (fail_words words each), so
-     * that a line's candidates are checked without touching qe_hot: row r
-     * of region_fail holds the policies whose (or whose campaign's)
-     * regions leave out region r, row QE_MAX_REGIONS every policy; row m of
-     * mode_fail those whose billing modes leave out mode m (0..31), row
-     * QE_MODE_ROW_OTHER those with any restriction, row QE_MODE_ROW_PACK
-     * none (a pack line has no billing mode of its own). */
-    int fail_words;
+     * mode: row r of region_fail holds the policies whose (or whose
+     * campaign's) regions leave out region r, row QE_MAX_REGIONS every
+     * policy; row m of mode_fail those whose billing modes leave out mode
+     * m (0..31), row QE_MODE_ROW_OTHER those with any restriction, row
+     * QE_MODE_ROW_PACK none (a pack line has no billing mode of its own). */
     uint64_t *region_fail, *mode_fail;
-    qe_mins *mins; /* per policy index */
-    qe_gate *gate; /* per policy index */
-    uint64_t (*wide_regions)[QE_MAX_REGIONS / 64]; /* per policy, when nregions > 128 */
-    int *by_id;   /* policy indices in id order, for qe_policy_find */
+    /* The line minimums: the policies with a minimum quantity, with a
+     * minimum line amount, and those that fail them, by threshold. */
+    uint64_t *has_min_quantity, *has_min_line;
+    qe_thresholds min_quantity, min_line;
+    /* What a quote makes the set of policies dead for its cart from: row c
+     * of campaign_set is campaign c's policies; row i of industry_fail
+     * (size_fail, order_type_fail) the policies whose own industries
+     * (sizes, order types) leave out i (QE_MASK_ROWS rows each); new_only,
+     * total_limit_reached and budget_spent one set each; per_org the
+     * policies with a per-org limit, min_order those with an order minimum,
+     * the largest minimum first. */
+    uint64_t *campaign_set, *industry_fail, *size_fail, *order_type_fail;
+    uint64_t *new_only, *total_limit_reached, *budget_spent;
+    qe_org_limit *per_org;
+    qe_limit *min_order;
+    int nper_org, nmin_order;
+    /* What pricing reads of a single policy. */
+    uint64_t *price; /* per slot, see QE_PRICE_ODD */
+    int32_t *budget; /* per slot: the policy's entry in room, 0 without a budget */
+    int64_t *room;   /* budget - spent of each policy with a budget; room[0] = INT64_MAX */
+    int nbudgets;    /* room has nbudgets + 1 entries */
+    qe_mins *mins;   /* per slot: the line minimums */
+    qe_gate *gate;   /* per policy index */
+    int *by_id;      /* policy indices in id order, for qe_policy_find */
 };
 typedef struct qe_snapshot qe_snapshot;
 
@@ -192,10 +252,11 @@ typedef struct qe_scope {
     const int *products, *packs;
 } qe_scope;
 
-/* Builds the candidate index of s: scopes[i] belongs to s->policies[i]
- * (already in (lane, id) order), with the hot data and the id order. Call
- * it once the regions, products, packs, campaigns and policies are set;
- * they must not change afterwards. Memory comes from a. */
+/* Builds the index of s: scopes[i] belongs to s->policies[i] (already in
+ * (lane, id) order): candidate lists and sets, lanes, the sets of the
+ * checks, what pricing reads of each policy, and the id order. Call it
+ * once the regions, products, packs, campaigns and policies are set; they
+ * must not change afterwards. Memory comes from a. */
 int quote_index_build(qe_snapshot *s, const qe_scope *scopes, arena *a, err_ctx *e);
 
 int qe_region_find(const qe_snapshot *s, const char *code);

@@ -1,9 +1,12 @@
 /*
  * quote_index.c: the quote engine's index over a snapshot (see quote.h):
- * lookups by code and id, the per-product and per-pack candidate lists,
- * each policy's hot data and gate, the region and billing-mode failure
- * sets, and the JSON texts written into answers. Built once per snapshot,
- * then only read. Pure: no I/O, no allocation outside the given arena.
+ * lookups by code and id; the per-product, per-pack, per-category and open
+ * candidate lists; the lanes and slots; the bit sets pricing reads (the
+ * candidates of each product and pack, the line checks: region, billing
+ * mode, minimums by threshold; the cart checks: campaign, industry, size,
+ * order type...); what pricing reads of each policy; and the JSON texts
+ * written into answers. Built once per snapshot, then only read. Pure: no
+ * I/O, no allocation outside the given arena.
  */
 #include "campaign/quote.h"
 
@@ -69,63 +72,112 @@ int qe_policy_find(const qe_snapshot *s, const char *id)
     return -1;
 }
 
-/* Merges up to three sorted, disjoint lists of policy indices into out,
- * keeping those that can concern a line of product category `category`
- * (-2: a pack line, which every listed policy concerns). */
-static int merge3(const qe_snapshot *s, int category, const int *a, int na, const int *b, int nb,
-                  const int *c, int nc, int *out)
+/* The lanes: runs of policies with one lane number, each from a word
+ * boundary on in slot order (see qe_snapshot), and each policy's slot. */
+static int build_lanes(qe_snapshot *s, arena *a, err_ctx *e)
 {
-    int i = 0, j = 0, k = 0, n = 0;
-    while (i < na || j < nb || k < nc) {
-        int best = INT32_MAX, which = 0;
-        if (i < na && a[i] < best)
-            best = a[i], which = 1;
-        if (j < nb && b[j] < best)
-            best = b[j], which = 2;
-        if (k < nc && c[k] < best)
-            best = c[k], which = 3;
-        i += which == 1, j += which == 2, k += which == 3;
-        const qe_policy *p = &s->policies[best];
-        if (category != -2 && (p->effect == QE_PACK_PRICE ||
-                               (p->categories && !bit_of(p->categories, category))))
-            continue; /* never concerns a product line of this category */
-        out[n++] = best;
+    size_t n = (size_t)s->npolicies + 1;
+    s->lane_start = arena_alloc(a, (n + 1) * sizeof *s->lane_start);
+    s->lane_word = arena_alloc(a, (n + 1) * sizeof *s->lane_word);
+    s->slot = arena_alloc(a, n * sizeof *s->slot);
+    if (!s->lane_start || !s->lane_word || !s->slot)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    s->nlanes = 0;
+    for (int pi = 0; pi < s->npolicies; pi++) {
+        if (pi == 0 || s->policies[pi - 1].lane != s->policies[pi].lane) {
+            int j = s->nlanes++;
+            s->lane_start[j] = pi;
+            s->lane_word[j] = j ? s->lane_word[j - 1] + (pi - s->lane_start[j - 1] + 63) / 64 : 0;
+        }
+        int j = s->nlanes - 1;
+        s->slot[pi] = pi - s->lane_start[j] + 64 * s->lane_word[j];
     }
-    return n;
+    int j = s->nlanes;
+    s->lane_start[j] = s->npolicies;
+    s->lane_word[j] = j ? s->lane_word[j - 1] + (s->npolicies - s->lane_start[j - 1] + 63) / 64 : 0;
+    int used = s->lane_word[j]; /* words is even, at least 2: passes take two at a time */
+    s->words = used < 2 ? 2 : (used + 1) & ~1;
+    s->word_lane = arena_alloc(a, (size_t)s->words * sizeof *s->word_lane);
+    s->word_policy = arena_alloc(a, (size_t)s->words * sizeof *s->word_policy);
+    if (!s->word_lane || !s->word_policy)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (int wi = 0; wi < s->words; wi++) /* a spare word counts as the last lane's */
+        s->word_lane[wi] = s->nlanes ? s->nlanes - 1 : 0;
+    for (j = 0; j < s->nlanes; j++)
+        for (int wi = s->lane_word[j]; wi < s->lane_word[j + 1]; wi++) {
+            s->word_lane[wi] = j;
+            s->word_policy[wi] = s->lane_start[j] + 64 * (wi - s->lane_word[j]);
+        }
+    return 0;
 }
 
-/* The per-product and per-pack candidate lists: each line's lists merged. */
-static int merge_lines(qe_snapshot *s, arena *a, err_ctx *e)
+/* Adds policy pi to the set. */
+static void put(const qe_snapshot *s, uint64_t *set, int pi)
 {
-    s->line_product = arena_alloc(a, (size_t)(s->nproducts + 1) * sizeof *s->line_product);
-    s->line_product_n = arena_alloc(a, (size_t)(s->nproducts + 1) * sizeof *s->line_product_n);
-    s->line_pack = arena_alloc(a, (size_t)(s->npacks + 1) * sizeof *s->line_pack);
-    s->line_pack_n = arena_alloc(a, (size_t)(s->npacks + 1) * sizeof *s->line_pack_n);
-    if (!s->line_product || !s->line_product_n || !s->line_pack || !s->line_pack_n)
+    int slot = s->slot[pi];
+    set[slot >> 6] |= UINT64_C(1) << (slot & 63);
+}
+
+/* A zeroed table of `rows` sets, or NULL. */
+static uint64_t *new_table(const qe_snapshot *s, arena *a, int rows)
+{
+    return arena_alloc(a, (size_t)rows * (size_t)s->words * sizeof(uint64_t));
+}
+
+/* Row r of table t. */
+static uint64_t *row_of(const qe_snapshot *s, uint64_t *t, int r)
+{
+    return t + (size_t)r * (size_t)s->words;
+}
+
+/* Can policy p concern a product line of category `category` (-1: a
+ * category no policy can name)? Not if it sets a pack's price, nor if its
+ * categories leave the product's out. */
+static bool concerns_product(const qe_policy *p, int category)
+{
+    return p->effect != QE_PACK_PRICE && (!p->categories || bit_of(p->categories, category));
+}
+
+/* Adds to set the policies of list v that may concern a line of product
+ * category `category` (-2: a pack line, which every listed policy
+ * concerns). */
+static void add_list(const qe_snapshot *s, uint64_t *set, const int *v, int n, int category)
+{
+    for (int i = 0; i < n; i++)
+        if (category == -2 || concerns_product(&s->policies[v[i]], category))
+            put(s, set, v[i]);
+}
+
+/* The candidate sets of every product and pack: each line's lists merged. */
+static int build_candidates(qe_snapshot *s, arena *a, err_ctx *e)
+{
+    s->cand_product = new_table(s, a, s->nproducts + 1);
+    s->cand_pack = new_table(s, a, s->npacks + 1);
+    if (!s->cand_product || !s->cand_pack)
         return err_set(e, ERR_NOMEM, "out of memory");
     for (int p = 0; p < s->nproducts; p++) {
         int cat = s->products[p].category;
         bool has = cat >= 0 && cat < QE_NCATEGORIES;
-        int nc = has ? s->by_category_n[cat] : 0;
-        int *v = arena_alloc(a, (size_t)(s->by_product_n[p] + nc + s->nopen + 1) * sizeof *v);
-        if (!v)
-            return err_set(e, ERR_NOMEM, "out of memory");
-        s->line_product[p] = v;
-        s->line_product_n[p] = merge3(s, has ? cat : -1, s->by_product[p], s->by_product_n[p],
-                                      has ? s->by_category[cat] : NULL, nc, s->open, s->nopen, v);
-        if (s->line_product_n[p] > s->max_line)
-            s->max_line = s->line_product_n[p];
+        uint64_t *set = row_of(s, s->cand_product, p);
+        add_list(s, set, s->by_product[p], s->by_product_n[p], has ? cat : -1);
+        if (has)
+            add_list(s, set, s->by_category[cat], s->by_category_n[cat], cat);
+        add_list(s, set, s->open, s->nopen, has ? cat : -1);
     }
-    static const int no_category[1]; /* a pack line has no category list */
     for (int k = 0; k < s->npacks; k++) {
-        int *v = arena_alloc(a, (size_t)(s->by_pack_n[k] + s->nopen + 1) * sizeof *v);
-        if (!v)
-            return err_set(e, ERR_NOMEM, "out of memory");
-        s->line_pack[k] = v;
-        s->line_pack_n[k] =
-            merge3(s, -2, s->by_pack[k], s->by_pack_n[k], no_category, 0, s->open, s->nopen, v);
-        if (s->line_pack_n[k] > s->max_line)
-            s->max_line = s->line_pack_n[k];
+        uint64_t *set = row_of(s, s->cand_pack, k);
+        add_list(s, set, s->by_pack[k], s->by_pack_n[k], -2);
+        add_list(s, set, s->open, s->nopen, -2);
+    }
+    s->max_line = 0;
+    for (int r = 0; r < s->nproducts + s->npacks; r++) {
+        const uint64_t *set = r < s->nproducts ? row_of(s, s->cand_product, r)
+                                               : row_of(s, s->cand_pack, r - s->nproducts);
+        int n = 0;
+        for (int i = 0; i < s->words; i++)
+            n += __builtin_popcountll(set[i]);
+        if (n > s->max_line)
+            s->max_line = n;
     }
     return 0;
 }
@@ -171,82 +223,186 @@ static int build_json(qe_snapshot *s, arena *a, err_ctx *e)
     return 0;
 }
 
-/* The hot data and the gate of every policy (see qe_hot, qe_gate). */
+/* What pricing reads of every policy (per slot: price, budget, mins; room
+ * per policy with a budget) and the gate (per policy); see qe_snapshot. */
 static int build_hot(qe_snapshot *s, arena *a, err_ctx *e)
 {
-    size_t n = (size_t)s->npolicies + 1;
-    s->hot = arena_alloc(a, n * sizeof *s->hot);
-    s->gate = arena_alloc(a, n * sizeof *s->gate);
-    s->wide_regions = s->nregions > 128 ? arena_alloc(a, n * sizeof *s->wide_regions) : NULL;
-    if (!s->hot || !s->gate || (s->nregions > 128 && !s->wide_regions))
+    size_t slots = (size_t)s->words * 64;
+    s->price = arena_alloc(a, slots * sizeof *s->price);
+    s->budget = arena_alloc(a, slots * sizeof *s->budget);
+    s->room = arena_alloc(a, ((size_t)s->npolicies + 1) * sizeof *s->room);
+    s->mins = arena_alloc(a, slots * sizeof *s->mins);
+    s->gate = arena_alloc(a, ((size_t)s->npolicies + 1) * sizeof *s->gate);
+    if (!s->price || !s->budget || !s->room || !s->mins || !s->gate)
         return err_set(e, ERR_NOMEM, "out of memory");
-    for (int pi = s->npolicies - 1; pi >= 0; pi--) {
+    s->nbudgets = 0;
+    s->room[0] = INT64_MAX;
+    for (int pi = 0; pi < s->npolicies; pi++) {
         const qe_policy *p = &s->policies[pi];
-        const qe_campaign *c = &s->campaigns[p->campaign];
-        qe_hot *h = &s->hot[pi];
-        uint64_t regions[QE_MAX_REGIONS / 64];
-        for (int i = 0; i < QE_MAX_REGIONS / 64; i++)
-            regions[i] = (c->regions.any ? ~UINT64_C(0) : c->regions.w[i]) &
-                         (p->regions.any ? ~UINT64_C(0) : p->regions.w[i]);
-        memcpy(h->regions, regions, sizeof h->regions);
-        if (s->wide_regions) {
-            h->wide = true;
-            memcpy(s->wide_regions[pi], regions, sizeof regions);
-        }
-        h->min_quantity = p->min_quantity;
-        h->min_line = p->min_line;
-        h->value = p->value;
-        h->has_budget = p->budget != 0;
-        h->room = p->budget - p->spent;
-        h->modes = p->modes;
-        h->effect = (uint8_t)p->effect;
-        bool last = pi == s->npolicies - 1 || s->policies[pi + 1].lane != p->lane;
-        h->lane_end = last ? pi + 1 : s->hot[pi + 1].lane_end;
+        int slot = s->slot[pi];
+        bool rounded = p->effect == QE_PERCENT_OFF || p->effect == QE_FREE_UNITS;
+        bool usual = p->value >= 0 && p->value < (INT64_C(1) << (rounded ? 20 : 60)) &&
+                     (int)p->effect >= 0 && (int)p->effect < QE_NEFFECTS;
+        s->price[slot] = usual ? (uint64_t)p->value << 3 | (uint64_t)p->effect : QE_PRICE_ODD_WORD;
+        s->budget[slot] = p->budget ? ++s->nbudgets : 0;
+        s->room[s->budget[slot]] = p->budget ? p->budget - p->spent : INT64_MAX;
+        s->mins[slot] = (qe_mins){p->min_quantity ? p->min_quantity : INT64_MIN,
+                                  p->min_line ? p->min_line : INT64_MIN};
         s->gate[pi] = (qe_gate){
             .campaign = p->campaign,
             .industries = p->industries,
             .sizes = p->sizes,
-            .order_types = p->order_types,
             .per_org_limit = p->per_org_limit,
-            .min_order = p->min_order,
             .new_only = p->new_only,
             .fixed_reason = (int8_t)(p->total_limit && p->used >= p->total_limit ? QR_TOTAL_LIMIT
                                      : p->budget && p->spent >= p->budget    ? QR_BUDGET_SPENT
                                                                              : -1),
         };
-        int fixed = s->gate[pi].fixed_reason;
-        s->gate[pi].fixed_bits = fixed == QR_TOTAL_LIMIT    ? 1u << FB_TOTAL_LIMIT
-                                 : fixed == QR_BUDGET_SPENT ? 1u << FB_CART_BUDGET
-                                                            : 0;
     }
     return 0;
 }
 
-/* The region and billing-mode bit sets and the minimums (see qe_snapshot). */
-static int build_fail_sets(qe_snapshot *s, arena *a, err_ctx *e)
+/* Adds policy pi to the rows of table t whose index is left out by mask
+ * (0 = none left out), rows 0..31 and QE_MASK_ROW_OTHER (see mask_row). */
+static void add_left_out(const qe_snapshot *s, uint64_t *t, uint32_t mask, int pi)
 {
-    int words = (s->npolicies + 63) / 64 + 1;
-    s->fail_words = words;
-    size_t row = (size_t)words * sizeof(uint64_t);
-    s->region_fail = arena_alloc(a, (size_t)(QE_MAX_REGIONS + 1) * row);
-    s->mode_fail = arena_alloc(a, (size_t)QE_MODE_ROWS * row);
-    s->mins = arena_alloc(a, ((size_t)s->npolicies + 1) * sizeof *s->mins);
-    if (!s->region_fail || !s->mode_fail || !s->mins)
+    if (!mask)
+        return;
+    for (int r = 0; r < QE_MASK_ROWS; r++)
+        if (r == QE_MASK_ROW_OTHER || !(mask >> r & 1))
+            put(s, row_of(s, t, r), pi);
+}
+
+static int cmp_limit_asc(const void *x, const void *y)
+{
+    const qe_limit *a = x, *b = y;
+    if (a->amount != b->amount)
+        return a->amount < b->amount ? -1 : 1;
+    return a->policy - b->policy;
+}
+
+/* The threshold table of one line minimum (see qe_thresholds): min_of
+ * gives each policy's minimum, 0 for none. */
+static int build_thresholds(qe_snapshot *s, qe_thresholds *t, int64_t (*min_of)(const qe_policy *),
+                            arena *a, err_ctx *e)
+{
+    qe_limit *v = arena_alloc(a, ((size_t)s->npolicies + 1) * sizeof *v);
+    t->value = arena_alloc(a, 2 * QE_MAX_THRESHOLDS * sizeof *t->value); /* step <= 2 x max */
+    if (!v || !t->value)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    int nv = 0;
+    for (int pi = 0; pi < s->npolicies; pi++)
+        if (min_of(&s->policies[pi]))
+            v[nv++] = (qe_limit){min_of(&s->policies[pi]), pi, s->slot[pi]};
+    qsort(v, (size_t)nv, sizeof *v, cmp_limit_asc);
+    t->n = 0;
+    for (int i = 0; i < nv; i++)
+        if (i == 0 || v[i].amount != v[i - 1].amount) {
+            if (t->n == QE_MAX_THRESHOLDS) {
+                t->n = -1; /* too many: one by one */
+                return 0;
+            }
+            t->value[t->n++] = v[i].amount;
+        }
+    if (!(t->above = new_table(s, a, t->n + 1)))
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (t->step = 1; t->step <= t->n; t->step *= 2) /* value[] padded to step */
+        ;
+    for (int i = t->n; i < t->step; i++)
+        t->value[i] = INT64_MAX;
+    for (int r = t->n - 1, i = nv - 1; r >= 0; r--) {
+        uint64_t *row = row_of(s, t->above, r);
+        memcpy(row, row_of(s, t->above, r + 1), (size_t)s->words * sizeof *row);
+        for (; i >= 0 && v[i].amount == t->value[r]; i--)
+            put(s, row, v[i].policy);
+    }
+    return 0;
+}
+
+static int64_t min_quantity_of(const qe_policy *p) { return p->min_quantity; }
+static int64_t min_line_of(const qe_policy *p) { return p->min_line; }
+
+/* The sets of the line checks: region, billing mode, minimums (see
+ * qe_snapshot). */
+static int build_line_sets(qe_snapshot *s, arena *a, err_ctx *e)
+{
+    s->region_fail = new_table(s, a, QE_MAX_REGIONS + 1);
+    s->mode_fail = new_table(s, a, QE_MODE_ROWS);
+    s->has_min_quantity = new_table(s, a, 1);
+    s->has_min_line = new_table(s, a, 1);
+    if (!s->region_fail || !s->mode_fail || !s->has_min_quantity || !s->has_min_line)
         return err_set(e, ERR_NOMEM, "out of memory");
     for (int pi = 0; pi < s->npolicies; pi++) {
         const qe_policy *p = &s->policies[pi];
-        uint64_t bit = UINT64_C(1) << (pi & 63);
-        int w = pi >> 6;
+        const qe_campaign *c = &s->campaigns[p->campaign];
         for (int r = 0; r <= QE_MAX_REGIONS; r++)
-            if (r == QE_MAX_REGIONS || !region_ok(s, &s->hot[pi], pi, r))
-                s->region_fail[(size_t)r * (size_t)words + (size_t)w] |= bit;
+            if (r == QE_MAX_REGIONS || !qe_has(&c->regions, r) || !qe_has(&p->regions, r))
+                put(s, row_of(s, s->region_fail, r), pi);
         for (int m = 0; m < QE_MODE_ROWS; m++)
             if (p->modes && m != QE_MODE_ROW_PACK &&
                 (m == QE_MODE_ROW_OTHER || !(p->modes >> m & 1)))
-                s->mode_fail[(size_t)m * (size_t)words + (size_t)w] |= bit;
-        s->mins[pi] = (qe_mins){p->min_quantity ? p->min_quantity : INT64_MIN,
-                                p->min_line ? p->min_line : INT64_MIN};
+                put(s, row_of(s, s->mode_fail, m), pi);
+        if (p->min_quantity)
+            put(s, s->has_min_quantity, pi);
+        if (p->min_line)
+            put(s, s->has_min_line, pi);
     }
+    int rc = build_thresholds(s, &s->min_quantity, min_quantity_of, a, e);
+    return rc ? rc : build_thresholds(s, &s->min_line, min_line_of, a, e);
+}
+
+static int cmp_limit_desc(const void *x, const void *y)
+{
+    const qe_limit *a = x, *b = y;
+    if (a->amount != b->amount)
+        return a->amount < b->amount ? 1 : -1;
+    return a->policy - b->policy;
+}
+
+/* The sets and lists of the cart-level checks (see qe_snapshot). */
+static int build_cart_sets(qe_snapshot *s, arena *a, err_ctx *e)
+{
+    size_t n = (size_t)s->npolicies + 1;
+    s->campaign_set = new_table(s, a, s->ncampaigns + 1);
+    s->industry_fail = new_table(s, a, QE_MASK_ROWS);
+    s->size_fail = new_table(s, a, QE_MASK_ROWS);
+    s->order_type_fail = new_table(s, a, QE_MASK_ROWS);
+    s->new_only = new_table(s, a, 1);
+    s->total_limit_reached = new_table(s, a, 1);
+    s->budget_spent = new_table(s, a, 1);
+    s->per_org = arena_alloc(a, n * sizeof *s->per_org);
+    s->min_order = arena_alloc(a, n * sizeof *s->min_order);
+    if (!s->campaign_set || !s->industry_fail || !s->size_fail || !s->order_type_fail ||
+        !s->new_only || !s->total_limit_reached || !s->budget_spent || !s->per_org ||
+        !s->min_order)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    s->nper_org = s->nmin_order = 0;
+    for (int pi = 0; pi < s->npolicies; pi++) {
+        const qe_policy *p = &s->policies[pi];
+        put(s, row_of(s, s->campaign_set, p->campaign), pi);
+        add_left_out(s, s->industry_fail, p->industries, pi);
+        add_left_out(s, s->size_fail, p->sizes, pi);
+        add_left_out(s, s->order_type_fail, p->order_types, pi);
+        if (p->new_only)
+            put(s, s->new_only, pi);
+        if (s->gate[pi].fixed_reason == QR_TOTAL_LIMIT)
+            put(s, s->total_limit_reached, pi);
+        if (s->gate[pi].fixed_reason == QR_BUDGET_SPENT)
+            put(s, s->budget_spent, pi);
+        if (p->per_org_limit) {
+            int k = s->nper_org++, slot = s->slot[pi];
+            s->per_org[k] = (qe_org_limit){
+                .limit = p->per_org_limit,
+                .policy = pi,
+                .word = (uint32_t)(slot >> 6),
+                .bit = (uint8_t)(slot & 63),
+                .fresh = !k || s->per_org[k - 1].word != (uint32_t)(slot >> 6),
+            };
+        }
+        if (p->min_order)
+            s->min_order[s->nmin_order++] = (qe_limit){p->min_order, pi, s->slot[pi]};
+    }
+    qsort(s->min_order, (size_t)s->nmin_order, sizeof *s->min_order, cmp_limit_desc);
     return 0;
 }
 
@@ -338,11 +494,15 @@ int quote_index_build(qe_snapshot *s, const qe_scope *scopes, arena *a, err_ctx 
             p->any_item = !p->categories;
         }
     }
-    int rc = merge_lines(s, a, e);
+    int rc = build_lanes(s, a, e);
     if (!rc)
         rc = build_hot(s, a, e);
     if (!rc)
-        rc = build_fail_sets(s, a, e);
+        rc = build_candidates(s, a, e);
+    if (!rc)
+        rc = build_line_sets(s, a, e);
+    if (!rc)
+        rc = build_cart_sets(s, a, e);
     if (!rc)
         rc = build_by_id(s, a, e);
     if (!rc)

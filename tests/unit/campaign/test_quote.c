@@ -544,6 +544,44 @@ Test(quote, min_line_compares_the_list_price)
     expect_applied(&l, "pol_l:19980");
 }
 
+/* n policies in one lane, amount off 1, policy i with minimum quantity
+ * i + 1 (or minimum line 29900 x (i + 1)): a line of ecs.general, monthly,
+ * q units for a month (list 29900 x q) fails the minimum of exactly the n -
+ * q policies from q on. The index keeps distinct minimums as threshold sets
+ * up to QE_MAX_THRESHOLDS of them and checks one policy at a time beyond:
+ * both ways, at and around the ends. */
+static void many_minimums(int n, bool quantity)
+{
+    static qf_policy p[QE_MAX_THRESHOLDS + 64];
+    static char ids[QE_MAX_THRESHOLDS + 64][16];
+    cr_assert_leq(n, N(p));
+    for (int i = 0; i < n; i++) {
+        snprintf(ids[i], sizeof ids[i], "pol_%04d", i);
+        p[i] = (qf_policy){.id = ids[i], .campaign = "cmp_live", .effect = QE_AMOUNT_OFF,
+                           .value = 1, .min_quantity = quantity ? i + 1 : 0,
+                           .min_line = quantity ? 0 : 29900 * (int64_t)(i + 1)};
+    }
+    build(p, n);
+    for (int q = 1; q <= n + 2; q += q < 4 || q > n - 4 ? 1 : 13) {
+        qe_line_in l = ecs(QE_MONTHLY, q, 1, 0);
+        qe_quote out = price(&l, 1);
+        int below = 0;
+        for (int k = 0; k < out.nrejected; k++)
+            below += out.rejected[k].reason == (quantity ? QR_MIN_QUANTITY : QR_MIN_LINE);
+        cr_assert_eq(below, n > q ? n - q : 0, "n %d, quantity %d", n, q);
+        expect_applied(&out.lines[0], "pol_0000:1");
+    }
+}
+
+Test(quote, many_minimum_quantities_and_lines)
+{
+    static const int ns[] = {1, 2, 255, QE_MAX_THRESHOLDS, QE_MAX_THRESHOLDS + 1, 300};
+    for (int i = 0; i < N(ns); i++) {
+        many_minimums(ns[i], true);
+        many_minimums(ns[i], false);
+    }
+}
+
 Test(quote, min_order_compares_the_cart_list_and_rejects_for_the_cart)
 {
     /* Cart list: 1435200 + 333 = 1435533. The policy touches obs only. */
