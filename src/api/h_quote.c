@@ -273,24 +273,22 @@ static void jw_time(jw *w, int64_t ms)
  * texts: taken from the snapshot when answering, from the database when a
  * stored quote is read back. */
 typedef struct shown {
-    const char *id, *campaign, *name;
+    const char *id, *campaign, *name; /* campaign, name: NULL for a policy gone */
     size_t id_len, campaign_len, name_len;
-    int lane;
+    int lane; /* -1 for a policy gone */
     const char *effect;
 } shown;
 
-/* Fills *out for ap; false when the policy is unknown (it is then shown by
- * id, with nulls). */
-typedef bool (*shown_fn)(const void *ctx, const qt_applied *ap, shown *out);
+/* Fills *out for ap. */
+typedef void (*shown_fn)(const void *ctx, const qt_applied *ap, shown *out);
 
-static bool shown_in_snapshot(const void *ctx, const qt_applied *ap, shown *out)
+static void shown_in_snapshot(const void *ctx, const qt_applied *ap, shown *out)
 {
     const qe_snapshot *s = ctx;
     const qe_policy *p = &s->policies[ap->index];
     const qe_campaign *c = &s->campaigns[p->campaign];
     *out = (shown){p->id_json, c->id_json, p->name_json, p->id_json_len, c->id_json_len,
                    p->name_json_len, p->lane, qe_effects[p->effect]};
-    return true;
 }
 
 static void applied_json(jw *w, const qt_line *l, shown_fn show, const void *ctx)
@@ -313,32 +311,20 @@ static void applied_json(jw *w, const qt_line *l, shown_fn show, const void *ctx
     }
     for (int k = 0; k < l->napplied; k++) {
         shown p;
-        bool known = show(ctx, &l->applied[k], &p);
+        show(ctx, &l->applied[k], &p);
         jw_object(w);
         JW_KEY(w, "policy");
-        if (known)
-            jw_json(w, p.id, p.id_len);
-        else
-            jw_string(w, l->applied[k].policy);
+        jw_json(w, p.id, p.id_len);
         JW_KEY(w, "campaign");
-        if (known)
-            jw_json(w, p.campaign, p.campaign_len);
-        else
-            jw_null(w);
+        jw_json(w, p.campaign, p.campaign_len);
         JW_KEY(w, "source");
         jw_json(w, "\"policy\"", 8);
         JW_KEY(w, "name");
-        if (known)
-            jw_json(w, p.name, p.name_len);
-        else
-            jw_null(w);
+        jw_json(w, p.name, p.name_len);
         JW_KEY(w, "lane");
-        if (known)
-            jw_int(w, p.lane);
-        else
-            jw_null(w);
+        jw_count(w, p.lane);
         JW_KEY(w, "effect");
-        jw_string(w, known ? p.effect : NULL);
+        jw_string(w, p.effect);
         JW_KEY(w, "amount");
         jw_int(w, l->applied[k].amount);
         jw_end(w);
@@ -451,15 +437,9 @@ static void quote_head_json(jw *w, const char *id, const char *org_id, int64_t a
         JW_KEY(w, "quantity");
         jw_int(w, l->quantity);
         JW_KEY(w, "months");
-        if (l->months >= 0)
-            jw_int(w, l->months);
-        else
-            jw_null(w);
+        jw_count(w, l->months);
         JW_KEY(w, "hours");
-        if (l->hours >= 0)
-            jw_int(w, l->hours);
-        else
-            jw_null(w);
+        jw_count(w, l->hours);
         JW_KEY(w, "list_price");
         jw_int(w, l->list);
         applied_json(w, l, show, ctx);
@@ -570,7 +550,6 @@ typedef struct shown_table {
     int n;
     const char **ids;
     shown *rows;
-    bool *known;
 } shown_table;
 
 static int shown_find(const shown_table *t, const char *id)
@@ -581,13 +560,10 @@ static int shown_find(const shown_table *t, const char *id)
     return -1;
 }
 
-static bool shown_in_table(const void *ctx, const qt_applied *ap, shown *out)
+static void shown_in_table(const void *ctx, const qt_applied *ap, shown *out)
 {
     const shown_table *t = ctx;
-    int i = shown_find(t, ap->policy);
-    if (i >= 0)
-        *out = t->rows[i];
-    return i >= 0 && t->known[i];
+    *out = t->rows[shown_find(t, ap->policy)]; /* shown_load put every id there */
 }
 
 /* Reads the policies of the terms, each once, in one statement (one per
@@ -600,29 +576,33 @@ static int shown_load(req *r, db_conn *c, const quote_terms *terms, shown_table 
     *t = (shown_table){0};
     t->ids = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *t->ids);
     t->rows = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *t->rows);
-    t->known = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *t->known);
+    bool *known = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *known);
     quote_policy_view *views = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *views);
-    if (!t->ids || !t->rows || !t->known || !views)
+    if (!t->ids || !t->rows || !known || !views)
         return err_set(&r->err, ERR_NOMEM, "out of memory");
     for (int i = 0; i < terms->nlines; i++)
         for (int k = 0; k < terms->lines[i].napplied; k++)
             if (shown_find(t, terms->lines[i].applied[k].policy) < 0)
                 t->ids[t->n++] = terms->lines[i].applied[k].policy;
-    int rc = quote_policy_views_load(c, r->a, t->ids, t->n, views, t->known, &r->err);
+    int rc = quote_policy_views_load(c, r->a, t->ids, t->n, views, known, &r->err);
     for (int i = 0; !rc && i < t->n; i++) {
         const quote_policy_view *v = &views[i];
         shown *row = &t->rows[i];
-        if (!t->known[i])
-            continue;
+        size_t id_len = 0;
+        const char *id = jw_quote(r->a, t->ids[i], &id_len);
+        *row = (shown){.id = id, .id_len = id_len, .lane = -1};
+        if (!id)
+            rc = err_set(&r->err, ERR_NOMEM, "out of memory");
+        if (rc || !known[i])
+            continue; /* a policy gone: its id, and nulls */
         size_t nzh, nen;
         const char *zh = jw_quote(r->a, v->name_zh, &nzh), *en = jw_quote(r->a, v->name_en, &nen);
-        row->id = jw_quote(r->a, t->ids[i], &row->id_len);
         row->campaign = jw_quote(r->a, v->campaign_id, &row->campaign_len);
         row->name = zh && en ? arena_printf(r->a, "{\"zh\":%s,\"en\":%s}", zh, en) : NULL;
         row->name_len = row->name ? strlen(row->name) : 0;
         row->lane = v->lane;
         row->effect = v->effect;
-        if (!row->id || !row->campaign || !row->name)
+        if (!row->campaign || !row->name)
             rc = err_set(&r->err, ERR_NOMEM, "out of memory");
     }
     return rc;

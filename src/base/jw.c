@@ -201,6 +201,10 @@ void jw_key_n(jw *w, const char *key, size_t n)
 
 void jw_json(jw *w, const char *json, size_t n)
 {
+    if (!json) {
+        jw_null(w);
+        return;
+    }
     before_value(w);
     put(w, json, n);
 }
@@ -229,6 +233,14 @@ void jw_int(jw *w, int64_t v)
         *--p = '-';
     before_value(w);
     put(w, p, (size_t)(end - p));
+}
+
+void jw_count(jw *w, int64_t v)
+{
+    if (v < 0)
+        jw_null(w);
+    else
+        jw_int(w, v);
 }
 
 void jw_bool(jw *w, bool v)

@@ -40,10 +40,12 @@ void jw_key(jw *w, const char *key);
 void jw_key_n(jw *w, const char *key, size_t n);
 #define JW_KEY(w, lit) jw_key_n((w), "" lit, sizeof(lit) - 1)
 /* A value encoded earlier: json is n bytes of one complete JSON value (a
- * string from jw_quote, say), written as it is. */
+ * string from jw_quote, say), written as it is; NULL writes null. */
 void jw_json(jw *w, const char *json, size_t n);
 void jw_string(jw *w, const char *s); /* NULL writes null */
 void jw_int(jw *w, int64_t v);
+/* A quantity that is never negative, or null: a negative v writes null. */
+void jw_count(jw *w, int64_t v);
 void jw_bool(jw *w, bool v);
 void jw_null(jw *w);
 

@@ -51,14 +51,6 @@ int quote_terms_of(const qe_snapshot *s, const qe_cart *cart, const qe_quote *q,
     return 0;
 }
 
-static void int_or_null(jw *w, int64_t v)
-{
-    if (v < 0)
-        jw_null(w);
-    else
-        jw_int(w, v);
-}
-
 const char *quote_terms_encode(arena *a, const quote_terms *t, size_t *len)
 {
     jw w;
@@ -76,8 +68,8 @@ const char *quote_terms_encode(arena *a, const quote_terms *t, size_t *len)
         jw_string(&w, l->region);
         jw_string(&w, l->mode);
         jw_int(&w, l->quantity);
-        int_or_null(&w, l->months);
-        int_or_null(&w, l->hours);
+        jw_count(&w, l->months);
+        jw_count(&w, l->hours);
         jw_int(&w, l->list);
         jw_int(&w, l->pack_discount);
         jw_string(&w, l->pack_effect);

@@ -50,6 +50,25 @@ Test(jw, nested_values_with_commas_and_escapes)
     arena_free(a);
 }
 
+/* Absent values: jw_json of NULL and jw_count of a negative number are
+ * null, like jw_string of NULL. */
+Test(jw, absent_values_are_null)
+{
+    arena *a = arena_new(1 << 20);
+    jw w;
+    jw_init(&w, a, 64);
+    jw_array(&w);
+    jw_json(&w, NULL, 0);
+    jw_json(&w, "\"x\"", 3);
+    jw_count(&w, -1);
+    jw_count(&w, 0);
+    jw_count(&w, 42);
+    jw_end(&w);
+    size_t len = 0;
+    cr_assert_str_eq(jw_done(&w, &len), "[null,\"x\",null,0,42]");
+    arena_free(a);
+}
+
 Test(jw, unbalanced_nesting_gives_no_text)
 {
     arena *a = arena_new(1 << 20);
