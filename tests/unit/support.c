@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit/audit.h"
 #include "base/embed.h"
 #include "db/migrate.h"
 
@@ -66,6 +67,26 @@ db *tmp_db_migrated(const char *dir, int pool_size)
     cr_assert_eq(rc, 0, "migrate_run: %s", e.detail);
     cr_assert_gt(applied, 0);
     return d;
+}
+
+void tmp_db_script(db *d, const char *sql)
+{
+    db_conn *c = NULL;
+    err_ctx e = {0};
+    cr_assert_eq(db_acquire(d, &c, &e), 0, "%s", e.detail);
+    cr_assert_eq(db_exec_script(c, sql, &e), 0, "%s", e.detail);
+    db_release(c);
+}
+
+int tmp_audit(db *d, char *out, size_t n)
+{
+    err_ctx e = {0};
+    int failures = -1;
+    FILE *f = fmemopen(out, n, "w");
+    cr_assert_not_null(f);
+    cr_assert_eq(audit_run(d, f, &failures, &e), 0, "%s", e.detail);
+    fclose(f);
+    return failures;
 }
 
 long long tmp_db_count(db *d, const char *sql)

@@ -30,6 +30,14 @@ db *tmp_db_open(const char *dir, const char *name, int pool_size);
 /* tmp_db_open plus every embedded migration. */
 db *tmp_db_migrated(const char *dir, int pool_size);
 
+/* Runs sql (statements without arguments) on a connection of d; fails the
+ * test on an error. */
+void tmp_db_script(db *d, const char *sql);
+
+/* Runs `cocloud audit`'s checks on d with the report in out (n bytes);
+ * returns how many failed, and fails the test if the audit cannot run. */
+int tmp_audit(db *d, char *out, size_t n);
+
 /* SELECT COUNT(*) from a statement without arguments; -1 on error. */
 long long tmp_db_count(db *d, const char *sql);
 

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/audit.h"
 #include "../support.h"
 
 static char *dir;
@@ -16,31 +15,24 @@ static void setup(void)
 {
     dir = tmp_dir_new();
     d = tmp_db_migrated(dir, 1);
-    db_conn *c = NULL;
-    err_ctx e = {0};
-    cr_assert_eq(db_acquire(d, &c, &e), 0);
     /* One org, one policy (budget 100.00, 2 uses in all, 1 per org), one
      * order of 1,000.00 with 50.00 off through that policy. */
-    cr_assert_eq(db_exec_script(c,
-                                "INSERT INTO orgs VALUES ('org_a','enterprise','A','gaming','small',"
-                                " 'cn-north-4','',1,1);"
-                                "INSERT INTO users (id,email,name,role,org_id,is_admin,password_hash,"
-                                " created_at,updated_at) VALUES ('usr_a','a@x.io','A','enterprise',"
-                                " 'org_a',1,'x',1,1);"
-                                "INSERT INTO campaigns (id,name_zh,name_en,starts_at,ends_at,time_zone,"
-                                " created_at,updated_at) VALUES ('cmp_a','a','a',1,2,'UTC',1,1);"
-                                "INSERT INTO policies (id,campaign_id,name_zh,name_en,effect,"
-                                " effect_value,per_org_limit,total_limit,budget,created_at,updated_at)"
-                                " VALUES ('pol_a','cmp_a','a','a','amount_off',5000,1,2,10000,1,1);"
-                                "INSERT INTO quotes VALUES ('quo_a','org_a',1,2,'CNY',95000,'{}',1);"
-                                "INSERT INTO orders VALUES ('ord_a','org_a','usr_a','quo_a','CNY',"
-                                " 100000,5000,95000,1);"
-                                "INSERT INTO order_policies VALUES ('ord_a','pol_a',5000);"
-                                "INSERT INTO policy_totals VALUES ('pol_a',0,1,5000);"
-                                "INSERT INTO policy_usage VALUES ('pol_a','org_a',1,5000,1);",
-                                &e),
-                 0, "%s", e.detail);
-    db_release(c);
+    tmp_db_script(d, "INSERT INTO orgs VALUES ('org_a','enterprise','A','gaming','small',"
+                  " 'cn-north-4','',1,1);"
+                  "INSERT INTO users (id,email,name,role,org_id,is_admin,password_hash,"
+                  " created_at,updated_at) VALUES ('usr_a','a@x.io','A','enterprise',"
+                  " 'org_a',1,'x',1,1);"
+                  "INSERT INTO campaigns (id,name_zh,name_en,starts_at,ends_at,time_zone,"
+                  " created_at,updated_at) VALUES ('cmp_a','a','a',1,2,'UTC',1,1);"
+                  "INSERT INTO policies (id,campaign_id,name_zh,name_en,effect,"
+                  " effect_value,per_org_limit,total_limit,budget,created_at,updated_at)"
+                  " VALUES ('pol_a','cmp_a','a','a','amount_off',5000,1,2,10000,1,1);"
+                  "INSERT INTO quotes VALUES ('quo_a','org_a',1,2,'CNY',95000,'{}',1);"
+                  "INSERT INTO orders VALUES ('ord_a','org_a','usr_a','quo_a','CNY',"
+                  " 100000,5000,95000,1);"
+                  "INSERT INTO order_policies VALUES ('ord_a','pol_a',5000);"
+                  "INSERT INTO policy_totals VALUES ('pol_a',0,1,5000);"
+                  "INSERT INTO policy_usage VALUES ('pol_a','org_a',1,5000,1);");
 }
 
 static void teardown(void)
@@ -51,39 +43,19 @@ static void teardown(void)
 
 TestSuite(audit, .init = setup, .fini = teardown);
 
-/* Runs the audit into a buffer; returns the number of failed checks. */
-static int run(char *out, size_t n)
-{
-    err_ctx e = {0};
-    int failures = -1;
-    FILE *f = fmemopen(out, n, "w");
-    cr_assert_not_null(f);
-    cr_assert_eq(audit_run(d, f, &failures, &e), 0, "%s", e.detail);
-    fclose(f);
-    return failures;
-}
-
-static void corrupt(const char *sql)
-{
-    db_conn *c = NULL;
-    err_ctx e = {0};
-    cr_assert_eq(db_acquire(d, &c, &e), 0);
-    cr_assert_eq(db_exec_script(c, sql, &e), 0, "%s", e.detail);
-    db_release(c);
-}
 
 Test(audit, consistent_data_passes_every_check)
 {
     char out[4096] = "";
-    cr_assert_eq(run(out, sizeof out), 0, "%s", out);
+    cr_assert_eq(tmp_audit(d, out, sizeof out), 0, "%s", out);
     cr_assert_null(strstr(out, "FAIL"));
 }
 
 Test(audit, an_overspent_budget_is_named)
 {
     char out[4096] = "";
-    corrupt("UPDATE policy_totals SET discount = 10001");
-    cr_assert_geq(run(out, sizeof out), 1);
+    tmp_db_script(d, "UPDATE policy_totals SET discount = 10001");
+    cr_assert_geq(tmp_audit(d, out, sizeof out), 1);
     cr_assert_not_null(strstr(out, "FAIL policy budgets are never exceeded: pol_a"), "%s", out);
     cr_assert_not_null(strstr(out, "FAIL policy totals equal what orders recorded"), "%s", out);
 }
@@ -91,16 +63,16 @@ Test(audit, an_overspent_budget_is_named)
 Test(audit, a_passed_per_org_limit_is_named)
 {
     char out[4096] = "";
-    corrupt("UPDATE policy_usage SET uses = 2");
-    cr_assert_geq(run(out, sizeof out), 1);
+    tmp_db_script(d, "UPDATE policy_usage SET uses = 2");
+    cr_assert_geq(tmp_audit(d, out, sizeof out), 1);
     cr_assert_not_null(strstr(out, "FAIL per-org limits are never exceeded: pol_a"), "%s", out);
 }
 
 Test(audit, an_unbalanced_order_is_named)
 {
     char out[4096] = "";
-    corrupt("UPDATE orders SET total = 94999");
-    cr_assert_geq(run(out, sizeof out), 1);
+    tmp_db_script(d, "UPDATE orders SET total = 94999");
+    cr_assert_geq(tmp_audit(d, out, sizeof out), 1);
     cr_assert_not_null(strstr(out, "FAIL orders balance"), "%s", out);
     cr_assert_not_null(strstr(out, "FAIL orders match their quotes"), "%s", out);
 }

@@ -22,17 +22,10 @@ static void setup(void)
 {
     dir = tmp_dir_new();
     d = tmp_db_migrated(dir, 2);
-    db_conn *c = NULL;
-    err_ctx e = {0};
-    cr_assert_eq(db_acquire(d, &c, &e), 0);
-    cr_assert_eq(db_exec_script(c,
-                                "INSERT INTO orgs VALUES ('org_a','enterprise','A','gaming','small',"
-                                " 'cn-north-4','',1,1);"
-                                "INSERT INTO campaigns (id,name_zh,name_en,starts_at,ends_at,time_zone,"
-                                " created_at,updated_at) VALUES ('cmp_a','a','a',1,2,'UTC',1,1);",
-                                &e),
-                 0, "%s", e.detail);
-    db_release(c);
+    tmp_db_script(d, "INSERT INTO orgs VALUES ('org_a','enterprise','A','gaming','small',"
+                  " 'cn-north-4','',1,1);"
+                  "INSERT INTO campaigns (id,name_zh,name_en,starts_at,ends_at,time_zone,"
+                  " created_at,updated_at) VALUES ('cmp_a','a','a',1,2,'UTC',1,1);");
 }
 
 static void teardown(void)

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/audit.h"
 #include "base/clock.h"
 #include "credit/claim.h"
 #include "credit/ledger.h"
@@ -76,18 +75,6 @@ static void teardown(void)
     arena_free(setup_arena);
     db_free(d);
     tmp_dir_free(dir);
-}
-
-/* Runs the audit; its report goes into out. */
-static int audit(char *out, size_t n)
-{
-    err_ctx e = {0};
-    int failures = -1;
-    FILE *fp = fmemopen(out, n, "w");
-    cr_assert_not_null(fp);
-    cr_assert_eq(audit_run(d, fp, &failures, &e), 0, "%s", e.detail);
-    fclose(fp);
-    return failures;
 }
 
 /* ---- one claim from a thread ------------------------------------------ */
@@ -244,7 +231,7 @@ static void check_crowd(claimer *cls)
     arena_free(a);
 
     char report[4096] = "";
-    cr_assert_eq(audit(report, sizeof report), 0, "%s", report);
+    cr_assert_eq(tmp_audit(d, report, sizeof report), 0, "%s", report);
 }
 
 TestSuite(credit_claim_crowd, .fini = teardown, .timeout = 60);
@@ -301,7 +288,7 @@ Test(credit_claim_crowd, after_the_crowd_one_claim_per_org_and_keys_replay, .ini
     long long claims = tmp_db_count(d, "SELECT COUNT(*) FROM claims");
     cr_assert_eq(claims, PLACES);
     char report[4096] = "";
-    cr_assert_eq(audit(report, sizeof report), 0, "%s", report);
+    cr_assert_eq(tmp_audit(d, report, sizeof report), 0, "%s", report);
 }
 
 /* ---- single claims ---------------------------------------------------- */
@@ -457,7 +444,7 @@ Test(credit_claim, a_key_belongs_to_one_drop)
     cr_assert_eq(cf_balance(c, "wallet", "ent_01"), AMOUNT);
     db_release(c);
     char report[4096] = "";
-    cr_assert_eq(audit(report, sizeof report), 0, "%s", report);
+    cr_assert_eq(tmp_audit(d, report, sizeof report), 0, "%s", report);
 }
 
 Test(credit_claim, closing_a_partly_claimed_drop_returns_the_rest)
@@ -486,7 +473,7 @@ Test(credit_claim, closing_a_partly_claimed_drop_returns_the_rest)
     cr_assert_eq(claim_one(&cl, "ent_02", "k", dr.id), ERR_CONFLICT);
     cr_assert_eq(tmp_db_count(d, "SELECT COUNT(*) FROM grants"), 2);
     char report[4096] = "";
-    cr_assert_eq(audit(report, sizeof report), 0, "%s", report);
+    cr_assert_eq(tmp_audit(d, report, sizeof report), 0, "%s", report);
 }
 
 /* ---- the parked path (claim_check, claim_queue, claim_finish) ---------- */
