@@ -523,7 +523,7 @@ int h_quote_create(req *r)
     if ((rc = quote_price(s, &q, &cart, r->a, &out, e)))
         return rc;
     char id[RAND_ID_LEN];
-    rand_id("quo", id);
+    rand_id_at("quo", now, id);
     int64_t expires = now + (int64_t)r->app->cfg.quote_ttl_s * 1000;
     size_t len = 0, terms_len = 0;
     quote_terms terms;

@@ -3,6 +3,10 @@
  *
  * IDs are a short prefix, an underscore and 26 characters of lowercase
  * base32 (128 random bits): never sequential, never reused in practice.
+ * Rows written many times a second (quotes) take time-ordered ids instead:
+ * the creation millisecond, then 80 random bits, like a UUIDv7. They still
+ * cannot be guessed, and new rows land at the end of the id index rather
+ * than on a random page of it.
  */
 #ifndef COCLOUD_RAND_H
 #define COCLOUD_RAND_H
@@ -18,6 +22,11 @@ int rand_init(void);
 
 /* "org_" + 26 base32 chars. prefix must be at most 11 characters. */
 void rand_id(const char *prefix, char out[RAND_ID_LEN]);
+
+/* Like rand_id, but the first 10 of the 26 characters are ms (Unix time in
+ * milliseconds, 0 to 2^50 - 1) so that ids sort by creation time, and the
+ * other 16 are 80 random bits. */
+void rand_id_at(const char *prefix, long long ms, char out[RAND_ID_LEN]);
 
 /* A bearer token with 256 random bits. */
 void rand_token(char out[RAND_TOKEN_LEN]);

@@ -84,3 +84,23 @@ Test(rand, sha256_hex_known_vectors)
     rand_sha256_hex("abc", h);
     cr_assert_str_eq(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
+
+Test(rand, timed_ids_sort_by_time_and_keep_80_random_bits)
+{
+    char a[RAND_ID_LEN], b[RAND_ID_LEN], c[RAND_ID_LEN], d[RAND_ID_LEN];
+    rand_id_at("quo", 1789000000000LL, a);
+    rand_id_at("quo", 1789000000001LL, b);
+    rand_id_at("quo", 1789000000001LL, c);
+    rand_id_at("quo", 1000LL << 40, d); /* past 2^45: the top characters move */
+    cr_assert_eq(strlen(a), 4 + 26, "%s", a);
+    cr_assert(all_in(a + 4, "0123456789abcdefghjkmnpqrstvwxyz"), "%s", a);
+    cr_assert_lt(strcmp(a, b), 0, "%s !< %s", a, b);
+    cr_assert_lt(strcmp(b, d), 0, "%s !< %s", b, d);
+    /* Same millisecond: the same first 10 characters, different rest. */
+    cr_assert_eq(strncmp(b, c, 4 + 10), 0, "%s %s", b, c);
+    cr_assert_str_neq(b, c);
+    /* 1789000000000 = 0x1a088b5a200, in 5-bit digits: 0 1 20 2 4 11 11 8 16 0. */
+    cr_assert_eq(strncmp(a, "quo_01m24bb8g0", 14), 0, "%s", a);
+    rand_id_at("q", -5, a); /* before 1970 reads as 0 */
+    cr_assert_eq(strncmp(a, "q_0000000000", 12), 0, "%s", a);
+}
