@@ -30,6 +30,7 @@ void app_config_defaults(app_config *cfg)
         .timeout_s = 30,
         .engine_poll_ms = 1000,
         .quote_ttl_s = 30 * 60,
+        .quote_keep_s = 24 * 3600,
         .quote_flush_ms = 20,
         .claim_batch = 128,
         .claim_workers = 3,
@@ -79,7 +80,8 @@ int app_open(const app_config *cfg, app **out, err_ctx *e)
     }
     rc = engine_new(a->db, &a->log, cfg->engine_poll_ms, &a->engine, e);
     if (!rc)
-        rc = quote_writer_new(a->db, &a->log, cfg->quote_flush_ms, &a->quotes, e);
+        rc = quote_writer_new(a->db, &a->log, cfg->quote_flush_ms,
+                              (int64_t)cfg->quote_keep_s * 1000, &a->quotes, e);
     if (!rc)
         rc = claim_batcher_new(a->db, &a->log, cfg->claim_batch, cfg->claim_workers,
                                &a->claims, e);

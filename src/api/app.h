@@ -31,6 +31,7 @@ typedef struct app_config {
     int timeout_s;           /* idle connection timeout */
     int engine_poll_ms;      /* how often to look for changes made elsewhere */
     int quote_ttl_s;         /* how long a quote stays valid */
+    int quote_keep_s;        /* how long an expired quote no order took is kept */
     int quote_flush_ms;      /* how long new quotes wait to be written together */
     int claim_batch;         /* most credit claims settled in one transaction */
     int claim_workers;       /* threads settling claims, each with a connection */

@@ -80,6 +80,16 @@ int quote_save_many(db_conn *c, const quote_row *q, int n, db_arg *args, err_ctx
     return db_exec_rows(c, sql, sizes, 8, args, n, NULL, NULL, e);
 }
 
+int quote_prune(db_conn *c, int64_t before, int limit, int64_t *deleted, err_ctx *e)
+{
+    return db_exec(c,
+                   "DELETE FROM quotes WHERE id IN (SELECT q.id FROM quotes q"
+                   " WHERE q.expires_at < ? AND NOT EXISTS"
+                   " (SELECT 1 FROM orders o WHERE o.quote_id = q.id)"
+                   " ORDER BY q.expires_at LIMIT ?)",
+                   DB_ARGS(DB_INT(before), DB_INT(limit)), deleted, e);
+}
+
 int quote_load(db_conn *c, arena *a, const char *id, const char *org_id, quote_row *out,
                err_ctx *e)
 {

@@ -35,6 +35,10 @@ typedef struct quote_row {
 #define QUOTE_SAVE_ARGS 8
 int quote_save_many(db_conn *c, const quote_row *q, int n, db_arg *args, err_ctx *e);
 
+/* Deletes up to `limit` quotes that expired before `before` and that no
+ * order took, those that expired first first; *deleted says how many. */
+int quote_prune(db_conn *c, int64_t before, int limit, int64_t *deleted, err_ctx *e);
+
 /* Loads a quote; ERR_NOT_FOUND when missing or of another org (org_id
  * NULL: any org, for operators). */
 int quote_load(db_conn *c, arena *a, const char *id, const char *org_id, quote_row *out,

@@ -1,5 +1,6 @@
 /*
- * quote_writer.c: the queue, its flusher thread, and group commits.
+ * quote_writer.c: the queue, its flusher thread, group commits, and the
+ * deletion of quotes long expired.
  */
 #include "campaign/quote_writer.h"
 
@@ -13,6 +14,8 @@
 
 #define WRITER_BATCH 512    /* a full queue is written at once */
 #define WRITER_BACKLOG 8192 /* rows kept while the database is away */
+#define PRUNE_EVERY_MS 1000 /* how often expired quotes are looked for */
+#define PRUNE_LIMIT 2048    /* most quotes deleted in one transaction */
 
 typedef struct pending {
     quote_row row;
@@ -23,6 +26,7 @@ struct quote_writer {
     db *db;
     const logger *lg;
     int flush_ms;
+    int64_t keep_ms;          /* expired quotes no order took are kept this long */
     pthread_mutex_t mu;       /* guards the queue */
     pthread_mutex_t write_mu; /* one group commit at a time, in order */
     pthread_cond_t wake;
@@ -95,19 +99,46 @@ static int flush(quote_writer *w, err_ctx *e)
     return rc;
 }
 
-/* The flusher. Idle, it sleeps until the first quote is queued (no timer
- * ticking); then it gives the others one flush interval to join that one,
- * or less when a batch fills, and writes them. After a failed write it
+/* Deletes quotes that expired more than keep_ms ago and that no order
+ * took, up to PRUNE_LIMIT of them; returns when to look again: at once
+ * while there are more, otherwise after PRUNE_EVERY_MS. */
+static int64_t prune(quote_writer *w)
+{
+    db_conn *c = NULL;
+    err_ctx e = {0};
+    int64_t now = clock_now_ms(), deleted = 0;
+    int rc = db_acquire(w->db, &c, &e);
+    if (!rc)
+        rc = quote_prune(c, now - w->keep_ms, PRUNE_LIMIT, &deleted, &e);
+    db_release(c);
+    if (rc)
+        log_warn(w->lg, NULL, "quotes: cannot delete expired quotes yet: %s", e.detail);
+    return deleted == PRUNE_LIMIT ? now : now + PRUNE_EVERY_MS;
+}
+
+/* The flusher. Idle, it sleeps until the first quote is queued or it is
+ * time to prune; then it gives the others one flush interval to join that
+ * one, or less when a batch fills, and writes them. After a failed write it
  * waits the whole interval before trying again, full queue or not, so
  * that a database that is away is not hammered. */
 static void *run(void *arg)
 {
     quote_writer *w = arg;
     bool failed = false;
+    int64_t next_prune = clock_now_ms();
     pthread_mutex_lock(&w->mu);
     while (!w->stopping) {
+        int64_t wait = next_prune - clock_now_ms();
+        if (wait <= 0) {
+            pthread_mutex_unlock(&w->mu);
+            next_prune = prune(w);
+            pthread_mutex_lock(&w->mu);
+            continue;
+        }
         if (w->n == 0 && !failed) {
-            pthread_cond_wait(&w->wake, &w->mu);
+            struct timespec ts;
+            clock_deadline(wait, &ts);
+            pthread_cond_timedwait(&w->wake, &w->mu, &ts);
             continue;
         }
         struct timespec ts;
@@ -127,7 +158,8 @@ static void *run(void *arg)
     return NULL;
 }
 
-int quote_writer_new(db *d, const logger *lg, int flush_ms, quote_writer **out, err_ctx *e)
+int quote_writer_new(db *d, const logger *lg, int flush_ms, int64_t keep_ms, quote_writer **out,
+                     err_ctx *e)
 {
     quote_writer *w = calloc(1, sizeof *w);
     if (!w)
@@ -135,6 +167,7 @@ int quote_writer_new(db *d, const logger *lg, int flush_ms, quote_writer **out, 
     w->db = d;
     w->lg = lg;
     w->flush_ms = flush_ms > 0 ? flush_ms : 20;
+    w->keep_ms = keep_ms > 0 ? keep_ms : 0;
     pthread_mutex_init(&w->mu, NULL);
     pthread_mutex_init(&w->write_mu, NULL);
     pthread_cond_init(&w->wake, NULL);

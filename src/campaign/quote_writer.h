@@ -8,6 +8,10 @@
  * in a crash in those milliseconds is simply asked for again. Reads of a
  * quote this instance still holds flush first (quote_writer_sync), and
  * stopping the writer writes everything left.
+ *
+ * The writer's thread also deletes the quotes that expired more than
+ * keep_ms ago and that no order took, a bounded batch at a time, about
+ * once a second and at once while there are more.
  */
 #ifndef COCLOUD_QUOTE_WRITER_H
 #define COCLOUD_QUOTE_WRITER_H
@@ -18,7 +22,8 @@
 
 typedef struct quote_writer quote_writer;
 
-int quote_writer_new(db *d, const logger *lg, int flush_ms, quote_writer **out, err_ctx *e);
+int quote_writer_new(db *d, const logger *lg, int flush_ms, int64_t keep_ms, quote_writer **out,
+                     err_ctx *e);
 void quote_writer_free(quote_writer *w); /* writes what is pending; NULL is a no-op */
 
 /* Queues a copy of q. Never waits for the disk unless the queue is full. */

@@ -52,6 +52,8 @@ enum { EXIT_USAGE = 2, EXIT_DB = 3 };
      "how often to pick up catalog changes made by other instances (1000)", 50, 600000},      \
     {"quote-ttl", "COCLOUD_QUOTE_TTL", OPT_INT, &(cfg)->quote_ttl_s, "SECONDS",                 \
      "how long a quote stays valid (1800)", 10, 86400},                                        \
+    {"quote-keep", "COCLOUD_QUOTE_KEEP", OPT_INT, &(cfg)->quote_keep_s, "SECONDS",              \
+     "how long an expired quote no order took is kept (86400)", 60, 365 * 86400},             \
     {"quote-flush", "COCLOUD_QUOTE_FLUSH", OPT_INT, &(cfg)->quote_flush_ms, "MS",               \
      "new quotes are written together this often (20)", 1, 1000},                              \
     {"session-idle", "COCLOUD_SESSION_IDLE", OPT_SECONDS, &(cfg)->session.idle_ms, "SECONDS", \

@@ -1,7 +1,8 @@
 /*
  * test_quote_store.c: the quote writer stores what it queues (at once when
- * a batch fills, within an interval otherwise, and on a read's demand), and
- * the policies a stored quote applied are read back in chunks.
+ * a batch fills, within an interval otherwise, and on a read's demand),
+ * deletes the quotes long expired that no order took, and the policies a
+ * stored quote applied are read back in chunks.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -40,7 +41,7 @@ static void add(quote_writer *w, int i, char id[32])
 {
     err_ctx e = {0};
     snprintf(id, 32, "quo_%05d", i);
-    quote_row row = {id, "org_a", "CNY", "[0,0,0,[]]", 1, 2, 0, 1};
+    quote_row row = {id, "org_a", "CNY", "[0,0,0,[]]", 1, 9000000000000, 0, 1}; /* year 2255 */
     cr_assert_eq(quote_writer_add(w, &row, &e), 0, "%s", e.detail);
 }
 
@@ -65,7 +66,7 @@ Test(quote_store, a_full_batch_is_written_before_its_interval_ends)
     quote_writer *w = NULL;
     err_ctx e = {0};
     char id[32];
-    cr_assert_eq(quote_writer_new(d, &quiet, 5000, &w, &e), 0, "%s", e.detail);
+    cr_assert_eq(quote_writer_new(d, &quiet, 5000, 86400000, &w, &e), 0, "%s", e.detail);
     int64_t start = clock_now_ms();
     for (int i = 0; i < 600; i++)
         add(w, i, id);
@@ -83,7 +84,7 @@ Test(quote_store, a_lone_quote_is_written_within_an_interval)
     quote_writer *w = NULL;
     err_ctx e = {0};
     char id[32];
-    cr_assert_eq(quote_writer_new(d, &quiet, 20, &w, &e), 0, "%s", e.detail);
+    cr_assert_eq(quote_writer_new(d, &quiet, 20, 86400000, &w, &e), 0, "%s", e.detail);
     sleep_ms(60); /* the writer is idle, waiting for a first quote */
     add(w, 1, id);
     cr_assert_eq(stored_within(1, 2000), 1);
@@ -98,7 +99,7 @@ Test(quote_store, stopping_writes_what_is_queued)
     quote_writer *w = NULL;
     err_ctx e = {0};
     char id[32];
-    cr_assert_eq(quote_writer_new(d, &quiet, 1000, &w, &e), 0, "%s", e.detail);
+    cr_assert_eq(quote_writer_new(d, &quiet, 1000, 86400000, &w, &e), 0, "%s", e.detail);
     for (int i = 0; i < 37; i++)
         add(w, i, id);
     quote_writer_free(w);
@@ -146,4 +147,75 @@ Test(quote_store, policies_are_read_back_in_chunks)
     cr_assert_eq(quote_policy_views_load(c, a, ids, 0, views, found, &e), 0, "none to read");
     arena_free(a);
     db_release(c);
+}
+
+/* Quotes expiring at 100, 200, ... 1000 (quo_e01 .. quo_e10), the one
+ * expiring at 300 ordered, and one far in the future. */
+static void expiring_quotes(void)
+{
+    char sql[256];
+    for (int i = 1; i <= 10; i++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO quotes VALUES ('quo_e%02d','org_a',1,%d,'CNY',0,'[0,0,0,[]]',1)", i,
+                 i * 100);
+        tmp_db_script(d, sql);
+    }
+    tmp_db_script(d, "INSERT INTO quotes VALUES ('quo_later','org_a',1,9000000000000,'CNY',0,"
+                     " '[0,0,0,[]]',1);"
+                     "INSERT INTO users (id,email,name,role,org_id,password_hash,created_at,"
+                     " updated_at) VALUES ('usr_a','a@example.com','A','enterprise','org_a','x',1,1);"
+                     "INSERT INTO orders VALUES ('ord_a','org_a','usr_a','quo_e03','CNY',0,0,0,1);");
+}
+
+static long long left_of(const char *id)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM quotes WHERE id = '%s'", id);
+    return tmp_db_count(d, sql);
+}
+
+Test(quote_store, prune_deletes_expired_unordered_quotes_oldest_first)
+{
+    db_conn *c = NULL;
+    err_ctx e = {0};
+    int64_t n = -1;
+    expiring_quotes();
+    cr_assert_eq(db_acquire(d, &c, &e), 0);
+    /* Expired before 650: e01..e06, but e03 was ordered. Three at a time. */
+    cr_assert_eq(quote_prune(c, 650, 3, &n, &e), 0, "%s", e.detail);
+    cr_assert_eq(n, 3);
+    cr_assert(!left_of("quo_e01") && !left_of("quo_e02") && !left_of("quo_e04"));
+    cr_assert(left_of("quo_e03") && left_of("quo_e05") && left_of("quo_e06"));
+    cr_assert_eq(quote_prune(c, 650, 3, &n, &e), 0, "%s", e.detail);
+    cr_assert_eq(n, 2, "e05 and e06 are left to delete");
+    cr_assert_eq(quote_prune(c, 650, 3, &n, &e), 0, "%s", e.detail);
+    cr_assert_eq(n, 0);
+    db_release(c);
+    cr_assert(left_of("quo_e03"), "an ordered quote stays");
+    cr_assert(left_of("quo_e07") && left_of("quo_e10") && left_of("quo_later"));
+    cr_assert_eq(tmp_db_count(d, "SELECT COUNT(*) FROM quotes"), 6);
+}
+
+Test(quote_store, the_writer_deletes_quotes_kept_long_enough)
+{
+    quote_writer *w = NULL;
+    err_ctx e = {0};
+    expiring_quotes();
+    /* Kept for a minute after expiry: every test quote expired long ago
+     * (1970) but quo_later and the ordered one. */
+    cr_assert_eq(quote_writer_new(d, &quiet, 20, 60000, &w, &e), 0, "%s", e.detail);
+    for (int waited = 0; tmp_db_count(d, "SELECT COUNT(*) FROM quotes") > 2 && waited < 3000;
+         waited += 10)
+        sleep_ms(10);
+    cr_assert_eq(tmp_db_count(d, "SELECT COUNT(*) FROM quotes"), 2);
+    cr_assert(left_of("quo_e03") && left_of("quo_later"));
+    /* And it goes on looking: a quote written now that expired in 1970. */
+    quote_row row = {"quo_old", "org_a", "CNY", "[0,0,0,[]]", 1, 2, 0, 1};
+    cr_assert_eq(quote_writer_add(w, &row, &e), 0, "%s", e.detail);
+    cr_assert_eq(quote_writer_sync(w, "quo_old", &e), 0, "%s", e.detail);
+    for (int waited = 0; left_of("quo_old") && waited < 3000; waited += 10)
+        sleep_ms(10);
+    cr_assert_not(left_of("quo_old"));
+    cr_assert_eq(tmp_db_count(d, "SELECT COUNT(*) FROM quotes"), 2);
+    quote_writer_free(w);
 }
