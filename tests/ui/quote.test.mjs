@@ -3,6 +3,8 @@
 // then sees the live campaign it is eligible for (and why the other does not
 // apply), builds a quote in the UI with the campaign discount and totals,
 // gets a field error beside the right line input, and reads it in Chinese.
+// The order it places is listed on its orders page and opens with the
+// quote's lines; operators see it too, another org neither lists nor opens it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, freshDb, addUser, apiClient } from './lib/server.mjs';
@@ -15,6 +17,8 @@ let gamingCampaign;
 let pack;
 const operator = { role: 'operator', email: uniqueEmail('operator'), name: 'Olivia Ops', password: 'operator pass 1' };
 const ent = { email: uniqueEmail('ent'), password: 'enterprise pass 1', name: 'Ethan Ent' };
+const other = { email: uniqueEmail('other'), password: 'other pass 12', name: 'Olga Other' };
+let orderId = null; // placed by the quote test
 
 const { api, created } = apiClient(() => server, () => opToken);
 
@@ -72,6 +76,11 @@ before(async () => {
     admin: { email: ent.email, password: ent.password, name: ent.name },
   }, null);
   assert.equal(org.status, 201, JSON.stringify(org.body));
+  const org2 = await api('POST', '/orgs', {
+    name: 'Other Shop', kind: 'enterprise', industry: 'ecommerce', size: 'small', region: 'cn-north-4',
+    admin: { email: other.email, password: other.password, name: other.name },
+  }, null);
+  assert.equal(org2.status, 201, JSON.stringify(org2.body));
   browser = await launch();
 });
 
@@ -80,12 +89,12 @@ after(async () => {
   await server?.stop();
 });
 
-async function signedIn(locale = 'en-US') {
+async function signedIn(locale = 'en-US', who = ent, ready = 'org-card') {
   const p = await newPage(browser, { locale });
   await p.page.goto(server.url);
   await p.page.waitForSelector(tid('login-form'));
-  await login(p.page, ent.email, ent.password);
-  await p.page.waitForSelector(tid('org-card'));
+  await login(p.page, who.email, who.password);
+  await p.page.waitForSelector(tid(ready));
   return p;
 }
 
@@ -155,6 +164,7 @@ test('an enterprise builds a quote with the campaign discount and the totals', a
     await page.click(tid('order-submit'));
     await page.waitForSelector(tid('order-placed'));
     assert.match(await textOf(page, tid('order-placed')), /^Order ord_[0-9a-z]{26} placed: ¥12,698\.20\.$/);
+    orderId = (await textOf(page, tid('order-placed'))).split(' ')[1];
 
     // The draft and the quote survive a language switch; the labels are Chinese.
     await page.selectOption(tid('lang-switch'), 'zh-CN');
@@ -167,6 +177,60 @@ test('an enterprise builds a quote with the campaign discount and the totals', a
     assert.equal(await page.inputValue(tid('input-lines[0].quantity')), '4');
     await page.screenshot({ path: '/tmp/ui-quote-zh.png', fullPage: true });
     assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the order is listed on the orders page and opens with the quote\'s lines', async () => {
+  assert.ok(orderId, 'the quote test placed an order');
+  const { context, page, errors } = await signedIn();
+  try {
+    await page.click(tid('nav-orders'));
+    await page.waitForSelector(tid('orders-table'));
+    const row = page.locator(`tr[data-id="${orderId}"]`);
+    await row.waitFor();
+    assert.equal(await page.locator('tr[data-id]').count(), 1);
+    assert.equal((await row.locator(tid('order-row-total')).textContent()).trim(), '¥12,698.20');
+    assert.match(await row.textContent(), /¥14,950\.00.*−¥2,251\.80/);
+    await row.locator(tid('order-row-link')).click();
+    await page.waitForSelector(tid('order-lines'));
+    assert.equal(await textOf(page, tid('page-title')), `Order ${orderId}`);
+    assert.match(await textOf(page, tid('order-quote')), /^quo_/);
+    assert.equal(await textOf(page, tid('order-total')), '¥12,698.20');
+    const lines = page.locator(tid('quote-line'));
+    assert.equal(await lines.count(), 2);
+    assert.match(await lines.nth(0).locator(tid('applied')).textContent(), /15% off ECS/);
+    assert.equal((await lines.nth(0).locator(tid('line-final')).textContent()).trim(), '¥12,199.20');
+    assert.match(await lines.nth(1).textContent(), /Game launch pack/);
+    assert.equal(await textOf(page, tid('total-discount')), '−¥2,251.80');
+    await page.screenshot({ path: '/tmp/ui-order.png', fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('operators see every org\'s orders; another org sees none and cannot open one', async () => {
+  assert.ok(orderId, 'the quote test placed an order');
+  const op = await signedIn('en-US', operator, 'nav-orders');
+  try {
+    await op.page.click(tid('nav-orders'));
+    const row = op.page.locator(`tr[data-id="${orderId}"]`);
+    await row.waitFor();
+    assert.match(await row.textContent(), /org_[0-9a-z]{26}/);
+    assert.equal(await op.page.isVisible(tid('nav-quote')), false);
+  } finally {
+    await op.context.close();
+  }
+  const { context, page } = await signedIn('en-US', other);
+  try {
+    await page.click(tid('nav-orders'));
+    await waitText(page, tid('orders-table'), 'No orders yet.');
+    assert.equal(await page.locator('tr[data-id]').count(), 0);
+    await page.goto(`${server.url}/#/orders/${orderId}`);
+    await page.waitForSelector(tid('page-error'));
+    assert.equal(await page.isVisible(tid('order-lines')), false);
   } finally {
     await context.close();
   }

@@ -4,16 +4,18 @@
 // the reason). Policy names come from GET /offers. The draft and the last
 // quote are kept while the user stays signed in (e.g. across a language switch).
 // A quote can then be ordered (POST /orders); the order holds its prices only
-// while every offer it used still has room, else the server says why.
+// while every offer it used still has room, else the server says why. The
+// lines and totals are drawn by lib/quoteview.js, as the order page does.
 import { h, replace } from '../lib/dom.js';
 import { t, tEnum, fmtDate } from '../lib/i18n.js';
 import { get, post } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { select, input, formAlert, submitButton, onSubmit } from '../lib/form.js';
-import { pageHead, card, facts, badge, loading, errorBox } from '../lib/ui.js';
-import { loc, money, num, reasonText } from '../lib/format.js';
+import { pageHead, card, loading, errorBox } from '../lib/ui.js';
+import { loc, money, reasonText } from '../lib/format.js';
 import { rowsEditor } from '../lib/rows.js';
-import { loadCatalog, modesIn, priceOf, unitPriceText, regionLabel, periodText, packPriceText } from '../lib/catalog.js';
+import { quoteLines } from '../lib/quoteview.js';
+import { loadCatalog, modesIn, priceOf, unitPriceText, regionLabel, packPriceText } from '../lib/catalog.js';
 
 export const title = () => t('quote.title');
 
@@ -78,55 +80,13 @@ function body(region, orderType, rows) {
   };
 }
 
-function lineItem(cat, line) {
-  if (line.pack) {
-    const p = cat.pack(line.pack);
-    return h('div', null, h('span', { class: 'strong' }, p ? loc(p.name) : line.pack), ' ', badge(t('quote.kindPack')),
-      h('p', { class: 'muted small' }, `${t('quote.packsN', { n: num(line.quantity) })} · ${line.region}`));
-  }
-  const p = cat.product(line.product);
-  return h('div', null, h('span', { class: 'strong' }, p ? loc(p.name) : line.product),
-    h('p', { class: 'muted small' }, [`${num(line.quantity)} × ${p?.unit || ''}`.trim(), tEnum('billing', line.billing_mode), periodText(line), line.region].filter(Boolean).join(' · ')));
-}
-
-function appliedList(a, names) {
-  const label = a.name ? loc(a.name) : (a.policy && names.get(a.policy)) || (a.source === 'pack' || !a.policy ? t('quote.packPrice') : a.policy);
-  const kind = t(`effectKind.${a.effect}`);
-  return h('li', { testid: 'applied' },
-    h('span', null, label), ' ', kind !== label ? h('span', { class: 'muted small' }, `(${kind})`) : null, ' ',
-    h('span', { class: 'discount nowrap', testid: 'applied-amount' }, `−${money(a.amount)}`));
-}
-
 function result(cat, q, names) {
-  const lines = q.lines || [];
-  const table = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('quote.lines') },
-    h('table', { class: 'table quote-table' },
-      h('thead', null, h('tr', null,
-        h('th', { scope: 'col' }, '#'),
-        h('th', { scope: 'col' }, t('quote.item')),
-        h('th', { scope: 'col', class: 'num' }, t('quote.listPrice')),
-        h('th', { scope: 'col' }, t('quote.applied')),
-        h('th', { scope: 'col', class: 'num' }, t('quote.finalPrice')))),
-      h('tbody', null, lines.map((l) => h('tr', { testid: 'quote-line' },
-        h('td', { 'data-label': '#' }, String((l.index ?? 0) + 1)),
-        h('td', { 'data-label': t('quote.item') }, lineItem(cat, l)),
-        h('td', { class: 'num nowrap', 'data-label': t('quote.listPrice'), testid: 'line-list' }, money(l.list_price, q.currency)),
-        h('td', { 'data-label': t('quote.applied') }, l.applied?.length
-          ? h('ul', { class: 'applied' }, l.applied.map((a) => appliedList(a, names)))
-          : h('span', { class: 'muted' }, '—')),
-        h('td', { class: 'num nowrap strong', 'data-label': t('quote.finalPrice'), testid: 'line-final' }, money(l.final_price, q.currency)))))));
-  const tot = q.totals || {};
   const rejected = q.rejected || [];
   return card(t('quote.result'), [
     h('p', { class: 'muted quote-meta' },
       t('quote.id'), ' ', h('code', { testid: 'quote-id' }, q.id), ' · ',
       h('span', { testid: 'quote-expires' }, t('quote.expires', { at: fmtDate(q.expires_at, true) }))),
-    table,
-    h('div', { class: 'totals', testid: 'totals' }, facts([
-      [t('quote.totalList'), money(tot.list, q.currency), 'total-list'],
-      [t('quote.totalDiscount'), tot.discount ? `−${money(tot.discount, q.currency)}` : money(0, q.currency), 'total-discount'],
-      [t('quote.totalFinal'), h('span', { class: 'total-final' }, money(tot.final, q.currency)), 'total-final'],
-    ])),
+    ...quoteLines(cat, q, names),
     rejected.length
       ? h('div', { class: 'rejected', testid: 'rejected' },
         h('h3', { class: 'group-title' }, t('quote.rejected')),
@@ -157,8 +117,9 @@ function orderForm(q) {
 }
 
 function ordered(o) {
-  return h('p', { class: 'alert alert-ok', role: 'status', testid: 'order-placed' },
-    t('quote.ordered', { id: o.id, total: money(o.total, o.currency) }));
+  return h('div', { class: 'alert alert-ok', role: 'status' },
+    h('p', { testid: 'order-placed' }, t('quote.ordered', { id: o.id, total: money(o.total, o.currency) })),
+    h('p', null, h('a', { href: `#/orders/${encodeURIComponent(o.id)}`, testid: 'order-link' }, t('quote.seeOrder'))));
 }
 
 function view(cat, names) {
