@@ -22,10 +22,16 @@ conns=64
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cocloud-claims.XXXXXX")
 chmod 755 "$tmp" # the postgres user reaches its directory inside
-pids=""
 pgdir="$tmp/pg"
+stop_servers() { # every instance serve started
+  for f in "$tmp"/srv*.pid; do
+    [ -f "$f" ] || continue
+    stop "$(cat "$f")"
+    rm -f "$f"
+  done
+}
 cleanup() {
-  for p in $pids; do stop "$p"; done
+  stop_servers
   [ ! -d "$pgdir" ] || tests/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
@@ -56,9 +62,9 @@ build/cocloud migrate --db "$url" >/dev/null
 say "seeding $orgs orgs with sessions (bench/claims_seed.sql)"
 psql -v orgs="$orgs" -f bench/claims_seed.sql >/dev/null
 
-serve() { # -> base URL of a new instance on a free port
+serve() { # n -> base URL of a new instance on a free port; its pid in $tmp/srv<n>.pid
   build/cocloud serve --listen 127.0.0.1:0 --db "$url" >"$tmp/srv$1.out" 2>"$tmp/srv$1.log" &
-  pids="$pids $!"
+  echo $! >"$tmp/srv$1.pid"
   n=0
   until grep -q 'listening on' "$tmp/srv$1.out" 2>/dev/null; do
     [ $n -lt 100 ] || { cat "$tmp/srv$1.log" >&2; die "cocloud did not start"; }
@@ -67,6 +73,7 @@ serve() { # -> base URL of a new instance on a free port
   done
   sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$tmp/srv$1.out" | head -n 1
 }
+# serve runs in a subshell ($(...)), so the pids come back through files.
 one=$(serve 1)
 two=$(serve 2)
 
@@ -119,8 +126,7 @@ sed 's/^/    /' "$tmp/twoa.wrk" "$tmp/twob.wrk" >&2
 c2=$(claims_of "$d2")
 p99_1=$(sed -n 's/^ *99% *\([^ ]*\).*/\1/p' "$tmp/one.wrk")
 
-for p in $pids; do stop "$p"; done
-pids=""
+stop_servers
 if build/cocloud audit --db "$url" >"$tmp/audit.out" 2>&1; then audit=passed; else audit=FAILED; fi
 grep -v '^ok' "$tmp/audit.out" >&2 || true
 
