@@ -512,21 +512,27 @@ static int precheck(db_conn *c, arena *a, const account_actor *actor, const char
     const char *why, *key_claim = NULL, *mine = NULL;
     int64_t now = clock_now_ms();
     *done = true;
-    int rc = db_query_row(c,
-                          "SELECT d.opens_at, d.closes_at, d.industries, d.sizes,"
-                          " (SELECT COALESCE(SUM(remaining), 0) FROM drop_shards s"
-                          "   WHERE s.drop_id = d.id),"
-                          " o.kind, o.industry, o.size,"
-                          " (SELECT k.drop_id FROM claims k WHERE k.org_id = o.id"
-                          "   AND k.idem_key = ?),"
-                          " (SELECT k.id FROM claims k WHERE k.org_id = o.id"
-                          "   AND k.idem_key = ?),"
-                          " (SELECT m.id FROM claims m WHERE m.drop_id = d.id"
-                          "   AND m.org_id = o.id)"
-                          " FROM drops d JOIN orgs o ON o.id = ? WHERE d.id = ?",
-                          DB_ARGS(DB_TEXT(idem_key), DB_TEXT(idem_key), DB_TEXT(actor->org_id),
-                                  DB_TEXT(drop_id)),
-                          &st, &found, e);
+    /* Planned at each run (db_query_fresh): a plan that PostgreSQL cached
+     * while claims was nearly empty would go on reading all of it while a
+     * campaign's first minute fills it (until autovacuum's next analyze),
+     * and every claim pays this query. */
+    int rc = db_query_fresh(c,
+                            "SELECT d.opens_at, d.closes_at, d.industries, d.sizes,"
+                            " (SELECT COALESCE(SUM(remaining), 0) FROM drop_shards s"
+                            "   WHERE s.drop_id = d.id),"
+                            " o.kind, o.industry, o.size,"
+                            " (SELECT k.drop_id FROM claims k WHERE k.org_id = o.id"
+                            "   AND k.idem_key = ?),"
+                            " (SELECT k.id FROM claims k WHERE k.org_id = o.id"
+                            "   AND k.idem_key = ?),"
+                            " (SELECT m.id FROM claims m WHERE m.drop_id = d.id"
+                            "   AND m.org_id = o.id)"
+                            " FROM drops d JOIN orgs o ON o.id = ? WHERE d.id = ?",
+                            DB_ARGS(DB_TEXT(idem_key), DB_TEXT(idem_key),
+                                    DB_TEXT(actor->org_id), DB_TEXT(drop_id)),
+                            &st, e);
+    if (!rc)
+        rc = db_step(st, &found, e);
     if (!rc && !found)
         rc = err_set(e, ERR_NOT_FOUND, "no drop %s", drop_id);
     if (rc) {

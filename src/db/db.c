@@ -253,7 +253,7 @@ static int query(db_conn *c, const char *sql, bool cache, const db_arg *args, in
         st->conn = c;
     }
     if (!st->handle) {
-        rc = drv->prepare(c->handle, sql, &st->handle, e);
+        rc = drv->prepare(c->handle, sql, !st->cached, &st->handle, e);
         if (rc)
             goto out;
         st->sql = sql;

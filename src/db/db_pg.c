@@ -1,7 +1,9 @@
 /*
  * db_pg.c: the PostgreSQL engine over libpq. Statements are prepared on
  * the server once per connection (named s1, s2, ...); `?` placeholders are
- * rewritten to $1, $2 ... Every connection has a statement timeout. A
+ * rewritten to $1, $2 ... A statement that runs once is sent with its
+ * arguments in one round trip instead (unnamed: the server plans it for
+ * them and keeps nothing). Every connection has a statement timeout. A
  * broken connection is noticed here and re-opened by db.c on next use.
  */
 #include <libpq-fe.h>
@@ -24,6 +26,7 @@ typedef struct pg_conn {
 typedef struct pg_stmt {
     pg_conn *c;
     char name[16];
+    char *text;                  /* a statement that runs once: its SQL; else NULL */
     int nparams;
     const char **values;         /* nparams of them, ... */
     char (*ints)[PG_INT_LEN];    /* ... and room to print the integers */
@@ -149,12 +152,13 @@ static int rewrite(const char *sql, char *out, size_t n)
 
 static void pg_stmt_free(pg_stmt *st)
 {
+    free(st->text);
     free(st->values);
     free(st->ints);
     free(st);
 }
 
-static int pg_prepare(void *conn, const char *sql, void **out, err_ctx *e)
+static int pg_prepare(void *conn, const char *sql, bool once, void **out, err_ctx *e)
 {
     pg_conn *c = conn;
     size_t n = strlen(sql) * 2 + 16;
@@ -178,6 +182,11 @@ static int pg_prepare(void *conn, const char *sql, void **out, err_ctx *e)
         free(text);
         pg_stmt_free(st);
         return err_set(e, ERR_NOMEM, "out of memory");
+    }
+    if (once) {
+        st->text = text;
+        *out = st;
+        return 0;
     }
     snprintf(st->name, sizeof st->name, "s%u", ++c->seq);
     PGresult *res = PQprepare(c->pg, st->name, text, 0, NULL);
@@ -204,7 +213,7 @@ static void pg_finalize(void *stmt)
 {
     pg_stmt *st = stmt;
     pg_reset(st);
-    if (PQstatus(st->c->pg) == CONNECTION_OK) {
+    if (!st->text && PQstatus(st->c->pg) == CONNECTION_OK) {
         char sql[32];
         snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
         PQclear(PQexec(st->c->pg, sql));
@@ -234,7 +243,10 @@ static int pg_step(void *stmt, bool *row, err_ctx *e)
 {
     pg_stmt *st = stmt;
     if (!st->res) {
-        st->res = PQexecPrepared(st->c->pg, st->name, st->nparams, st->values, NULL, NULL, 0);
+        st->res = st->text ? PQexecParams(st->c->pg, st->text, st->nparams, NULL, st->values,
+                                          NULL, NULL, 0)
+                           : PQexecPrepared(st->c->pg, st->name, st->nparams, st->values, NULL,
+                                            NULL, 0);
         ExecStatusType s = PQresultStatus(st->res);
         if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
             int rc = map_error(st->c, st->res, e);

@@ -90,10 +90,10 @@ static int sq_reconnect(void *conn, err_ctx *e)
     return 0;
 }
 
-static int sq_prepare(void *conn, const char *sql, void **stmt, err_ctx *e)
+static int sq_prepare(void *conn, const char *sql, bool once, void **stmt, err_ctx *e)
 {
     sqlite3_stmt *st = NULL;
-    int src = sqlite3_prepare_v3(conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    int src = sqlite3_prepare_v3(conn, sql, -1, once ? 0 : SQLITE_PREPARE_PERSISTENT, &st, NULL);
     if (src != SQLITE_OK)
         return map_error(conn, src, e);
     *stmt = st;

@@ -17,7 +17,9 @@ typedef struct db_driver {
     bool (*broken)(void *conn);                   /* the connection was lost */
     int (*reconnect)(void *conn, err_ctx *e);     /* statements are gone afterwards */
     int (*exec_script)(void *conn, const char *sql, err_ctx *e);
-    int (*prepare)(void *conn, const char *sql, void **stmt, err_ctx *e);
+    /* once: the statement runs one time (db_query_fresh, or the cache is
+     * full); the engine may plan it for its arguments and keep nothing. */
+    int (*prepare)(void *conn, const char *sql, bool once, void **stmt, err_ctx *e);
     void (*finalize)(void *stmt);
     int (*bind)(void *stmt, const db_arg *args, int n, err_ctx *e);
     int (*step)(void *stmt, bool *row, err_ctx *e);
