@@ -83,14 +83,39 @@ nrej=$(grep -o '"reason"' "$tmp/www/api/v1/quotes" | wc -l | tr -d ' ')
 napp=$(grep -o '"source": *"policy"' "$tmp/www/api/v1/quotes" | wc -l | tr -d ' ')
 say "a quote answer is $size bytes ($napp policies applied, $nrej rejections listed)"
 
-# wrk url label -> requests/s, non-2xx count, p99 latency in $tmp/label.*
+# CPU time (user + system, in clock ticks) the processes pid... have used.
+cpu_ticks() {
+  for p in "$@"; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0; done |
+    awk '{ s += $1 } END { print s + 0 }'
+}
+
+# The pids of pid's children (nginx's workers).
+children() {
+  for f in /proc/[0-9]*/stat; do
+    awk -v p="$1" '$4 == p { print $1 }' "$f" 2>/dev/null
+  done
+}
+
+# wrk url label pid... -> requests/s, non-2xx count, p99 latency and the
+# server's CPU microseconds per request (of processes pid...) in $tmp/label.*
+# CPU per request is the steadier figure on a shared machine: requests/s
+# swing with whatever else runs, the work done for each request much less.
 run_wrk() {
+  url=$1
+  label=$2
+  shift 2
   BENCH_CART=bench/cart.json BENCH_TOKEN=$token \
-    wrk -t"$wrk_threads" -c"$wrk_conns" -d2s -s bench/quote.lua "$1" >/dev/null # warm-up
-  say "wrk -t$wrk_threads -c$wrk_conns -d${duration}s POST $1 ($2)"
+    wrk -t"$wrk_threads" -c"$wrk_conns" -d2s -s bench/quote.lua "$url" >/dev/null # warm-up
+  say "wrk -t$wrk_threads -c$wrk_conns -d${duration}s POST $url ($label)"
+  ticks=$(cpu_ticks "$@")
   BENCH_CART=bench/cart.json BENCH_TOKEN=$token \
-    wrk -t"$wrk_threads" -c"$wrk_conns" -d"${duration}s" --latency -s bench/quote.lua "$1" \
-    >"$tmp/$2.wrk"
+    wrk -t"$wrk_threads" -c"$wrk_conns" -d"${duration}s" --latency -s bench/quote.lua "$url" \
+    >"$tmp/$label.wrk"
+  ticks=$(($(cpu_ticks "$@") - ticks))
+  set -- "$url" "$label"
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" \
+    '/ requests in / { n = $1 } END { printf "%.1f\n", n ? t / hz * 1e6 / n : 0 }' \
+    "$tmp/$2.wrk" >"$tmp/$2.cpu"
   sed 's/^/    /' "$tmp/$2.wrk" >&2
   sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$tmp/$2.wrk" >"$tmp/$2.rate"
   { sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$tmp/$2.wrk"; echo 0; } |
@@ -145,8 +170,8 @@ ngx_size=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary @be
 [ "$ngx_size" = "$size" ] || die "nginx answered $ngx_size bytes, not $size"
 say "nginx at http://127.0.0.1:$port (same $size-byte answer)"
 
-run_wrk "$base/api/v1/quotes" cocloud
-run_wrk "http://127.0.0.1:$port/api/v1/quotes" nginx
+run_wrk "$base/api/v1/quotes" cocloud "$srv_pid"
+run_wrk "http://127.0.0.1:$port/api/v1/quotes" nginx "$ngx_pid" $(children "$ngx_pid")
 stop "$ngx_pid"
 ngx_pid=""
 stored=$(sqlite3 "$tmp/b.db" 'SELECT COUNT(*) FROM quotes')
@@ -171,6 +196,7 @@ c_audit=$(val claims_audit "$tmp/claims.out")
 awk -v qr="$q_rate" -v qb="$q_base" -v qu="$q_us" -v hr="$h_rate" -v hb="$h_base" \
   -v hbad="$h_bad" -v nbad="$n_bad" -v size="$size" -v nrej="$nrej" -v stored="$stored" \
   -v hp99="$(cat "$tmp/cocloud.p99")" -v np99="$(cat "$tmp/nginx.p99")" \
+  -v hcpu="$(cat "$tmp/cocloud.cpu")" -v ncpu="$(cat "$tmp/nginx.cpu")" \
   -v d="$duration" -v t="$wrk_threads" -v c="$wrk_conns" -v load="$load" \
   -v cpus="$(getconf _NPROCESSORS_ONLN)" -v c1="$c_one" -v c2="$c_two" -v cb="$c_base" \
   -v cp99="$c_p99" -v caudit="$c_audit" 'BEGIN {
@@ -185,6 +211,8 @@ awk -v qr="$q_rate" -v qb="$q_base" -v qu="$q_us" -v hr="$h_rate" -v hb="$h_base
     sprintf("POST /api/v1/quotes req/s (wrk %dt %dc %ds)", t, c, d), hr, hb, hr / hb,
     (hr / hb >= 0.7 ? ok : no)
   printf "%-44s %14s %14s\n", "  p99 latency", hp99, np99
+  printf "%-44s %14.1f %14.1f %8.3f  (nginx / cocloud; steadier than req/s)\n",
+    "  server CPU per request, microseconds", hcpu, ncpu, (hcpu > 0 ? ncpu / hcpu : 0)
   printf "%-44s %14d %14d\n", "  non-2xx answers", hbad, nbad
   printf "%-44s %14.0f %14.0f %8.3f  (baseline: pgbench, one UPDATE of one hot row)\n",
     "claims/s on PostgreSQL, one instance", c1, cb, c1 / cb
