@@ -219,7 +219,6 @@ test('operators see every org\'s orders; another org sees none and cannot open o
     const row = op.page.locator(`tr[data-id="${orderId}"]`);
     await row.waitFor();
     assert.match(await row.textContent(), /org_[0-9a-z]{26}/);
-    assert.equal(await op.page.isVisible(tid('nav-quote')), false);
   } finally {
     await op.context.close();
   }
@@ -231,6 +230,45 @@ test('operators see every org\'s orders; another org sees none and cannot open o
     await page.goto(`${server.url}/#/orders/${orderId}`);
     await page.waitForSelector(tid('page-error'));
     assert.equal(await page.isVisible(tid('order-lines')), false);
+  } finally {
+    await context.close();
+  }
+});
+
+test('an operator previews an org\'s quote now and after the campaign, and places no order', async () => {
+  const { context, page, errors } = await signedIn('en-US', operator, 'nav-quote');
+  try {
+    await page.click(tid('nav-quote'));
+    await page.waitForSelector(tid('quote-form'));
+    assert.equal(await textOf(page, tid('page-title')), 'Preview a quote');
+    await page.selectOption(tid('input-lines[0].product'), 'ecs.general');
+    await page.fill(tid('input-lines[0].quantity'), '4');
+    await page.fill(tid('input-lines[0].months'), '12');
+    // No org chosen: the server's 422 lands beside the org select.
+    await page.click(tid('quote-submit'));
+    await waitText(page, tid('error-org'), 'required for operators');
+
+    await page.selectOption(tid('input-org'), { label: 'Pixel Forge' });
+    await page.click(tid('quote-submit'));
+    await page.waitForSelector(tid('quote-result'));
+    const line = page.locator(tid('quote-line')).first();
+    assert.match(await line.locator(tid('applied')).textContent(), /15% off ECS/);
+    assert.equal(await textOf(page, tid('total-final')), '¥12,199.20');
+    assert.match(await textOf(page, tid('quote-at')), /^priced at /);
+    assert.ok(await page.isVisible(tid('preview-note')));
+    assert.equal(await page.isVisible(tid('order-submit')), false);
+
+    // Sixty days on, the gaming campaign has ended: list price, and why.
+    const later = new Date(Date.now() + 60 * 86400e3);
+    const p2 = (n) => String(n).padStart(2, '0');
+    await page.fill(tid('input-at'), `${later.getFullYear()}-${p2(later.getMonth() + 1)}-${p2(later.getDate())}T10:00`);
+    await page.click(tid('quote-submit'));
+    await waitText(page, tid('total-final'), '¥14,352.00');
+    assert.equal(await page.locator(`${tid('quote-line')} ${tid('applied')}`).count(), 0);
+    await waitText(page, tid('rejected-item'), '15% off ECS');
+    assert.match(await page.locator(tid('rejected-item')).filter({ hasText: '15% off ECS' }).textContent(), /campaign is not live/);
+    await page.screenshot({ path: '/tmp/ui-preview.png', fullPage: true });
+    assert.deepEqual(errors, []);
   } finally {
     await context.close();
   }

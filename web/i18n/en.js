@@ -311,6 +311,13 @@ export default {
     orderHint: 'Orders this quote at these prices, if every offer still has room.',
     ordered: 'Order {id} placed: {total}.',
     seeOrder: 'See the order',
+    previewTitle: 'Preview a quote',
+    previewLead: 'What an organization would pay for a cart, now or at a moment you choose.',
+    org: 'Organization',
+    at: 'At',
+    atHint: 'Your local time; empty for now.',
+    pricedAt: 'priced at {at}',
+    previewNote: 'A preview: the organization places its own orders.',
   },
   orders: {
     title: 'Orders',

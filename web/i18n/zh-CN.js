@@ -322,6 +322,13 @@ export default {
     orderHint: '按此报价下单；若某项优惠已用完，将提示重新报价。',
     ordered: '订单 {id} 已提交：{total}。',
     seeOrder: '查看订单',
+    previewTitle: '报价预览',
+    previewLead: '查看某个组织在当前或指定时间购买一组产品的价格。',
+    org: '组织',
+    at: '时间',
+    atHint: '本地时间；留空表示现在。',
+    pricedAt: '按 {at} 计价',
+    previewNote: '仅为预览：订单由该组织自行提交。',
   },
   orders: {
     title: '订单',

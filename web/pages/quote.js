@@ -6,13 +6,17 @@
 // A quote can then be ordered (POST /orders); the order holds its prices only
 // while every offer it used still has room, else the server says why. The
 // lines and totals are drawn by lib/quoteview.js, as the order page does.
+// Operators preview instead: they pick an organization and, if they like, a
+// moment (`org` and `at` of POST /quotes), and see what it would pay then;
+// they place no order.
 import { h, replace } from '../lib/dom.js';
 import { t, tEnum, fmtDate } from '../lib/i18n.js';
-import { get, post } from '../lib/api.js';
+import { get, post, qs } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { select, input, formAlert, submitButton, onSubmit } from '../lib/form.js';
 import { pageHead, card, loading, errorBox } from '../lib/ui.js';
-import { loc, money, reasonText } from '../lib/format.js';
+import { loc, money, reasonText, fetchAll } from '../lib/format.js';
+import { fromLocal } from '../lib/credit.js';
 import { rowsEditor } from '../lib/rows.js';
 import { quoteLines } from '../lib/quoteview.js';
 import { loadCatalog, modesIn, priceOf, unitPriceText, regionLabel, packPriceText } from '../lib/catalog.js';
@@ -21,7 +25,16 @@ export const title = () => t('quote.title');
 
 let state = null;
 function fresh() {
-  return { owner: session.user?.id, region: '', order_type: 'new', lines: [{ kind: 'product', quantity: '1', months: '1' }], quote: null };
+  return { owner: session.user?.id, region: '', order_type: 'new', lines: [{ kind: 'product', quantity: '1', months: '1' }], quote: null, org: '', at: '' };
+}
+
+const previewing = () => session.user?.role === 'operator';
+
+// Policy id → name, from GET /offers.
+function offerNames(offers) {
+  const names = new Map();
+  for (const c of offers?.campaigns || []) for (const p of c.policies || []) if (p.policy) names.set(p.policy.id, loc(p.policy.name));
+  return names;
 }
 
 // A typed whole number → number; anything else is sent as typed so that the
@@ -85,6 +98,7 @@ function result(cat, q, names) {
   return card(t('quote.result'), [
     h('p', { class: 'muted quote-meta' },
       t('quote.id'), ' ', h('code', { testid: 'quote-id' }, q.id), ' · ',
+      previewing() ? [h('span', { testid: 'quote-at' }, t('quote.pricedAt', { at: fmtDate(q.at, true) })), ' · '] : null,
       h('span', { testid: 'quote-expires' }, t('quote.expires', { at: fmtDate(q.expires_at, true) }))),
     ...quoteLines(cat, q, names),
     rejected.length
@@ -95,7 +109,7 @@ function result(cat, q, names) {
           r.line != null ? `${t('quote.lineN', { n: r.line + 1 })}: ` : '',
           reasonText(r)))))
       : null,
-    orderForm(q),
+    previewing() ? h('p', { class: 'muted small', testid: 'preview-note' }, t('quote.previewNote')) : orderForm(q),
   ], { testid: 'quote-result' });
 }
 
@@ -122,7 +136,8 @@ function ordered(o) {
     h('p', null, h('a', { href: `#/orders/${encodeURIComponent(o.id)}`, testid: 'order-link' }, t('quote.seeOrder'))));
 }
 
-function view(cat, names) {
+function view(cat, names, orgs) {
+  if (previewing() && state.names) names = state.names; // the names of the org previewed last
   if (!cat.regions.some((r) => r.code === state.region)) {
     const home = session.org?.region;
     state.region = cat.regions.some((r) => r.code === home) ? home : cat.regions[0]?.code || '';
@@ -138,8 +153,18 @@ function view(cat, names) {
     blank: () => ({ kind: 'product', quantity: '1', months: '1' }),
     fields: lineFields(cat, () => state.region), addLabel: t('quote.addLine'),
   });
+  const previewFields = previewing()
+    ? h('div', { class: 'grid-2' },
+      select('org', t('quote.org'), orgs.map((o) => ({ value: o.id, label: o.name })),
+        { value: state.org, onchange: (e) => { state.org = e.target.value; } }),
+      input('at', t('quote.at'), {
+        type: 'datetime-local', value: state.at, hint: t('quote.atHint'),
+        onchange: (e) => { state.at = e.target.value; },
+      }))
+    : null;
   const form = h('form', { class: 'form', testid: 'quote-form' },
     formAlert(),
+    previewFields,
     h('div', { class: 'grid-2' }, regionField, typeField),
     h('fieldset', { class: 'section' }, h('legend', null, t('quote.lines')), editor.el),
     h('div', { class: 'form-actions' }, submitButton(t('quote.submit'), 'quote-submit'),
@@ -149,7 +174,10 @@ function view(cat, names) {
   form.addEventListener('change', () => { state.lines = editor.values(); });
   onSubmit(form, async () => {
     state.lines = editor.values();
-    const q = await post('/quotes', body(state.region, state.order_type, state.lines));
+    const b = body(state.region, state.order_type, state.lines);
+    if (previewing()) Object.assign(b, { org: state.org || undefined, at: fromLocal(state.at) });
+    const q = await post('/quotes', b);
+    if (previewing()) names = state.names = offerNames(await get(`/offers${qs({ org: q.org_id })}`).catch(() => null));
     state.quote = q;
     state.order = null;
     replace(resultSlot, result(cat, q, names));
@@ -163,15 +191,19 @@ export function render() {
   const slot = h('div', { class: 'stack' }, loading());
   const load = () => {
     replace(slot, loading());
-    Promise.all([loadCatalog(), get('/offers').catch(() => null)]).then(([cat, offers]) => {
-      const names = new Map();
-      for (const c of offers?.campaigns || []) for (const p of c.policies || []) if (p.policy) names.set(p.policy.id, loc(p.policy.name));
-      replace(slot, cat.regions.length ? view(cat, names) : card(null, h('p', { class: 'empty' }, t('catalog.noRegions'))));
+    Promise.all([
+      loadCatalog(),
+      previewing() ? null : get('/offers').catch(() => null),
+      previewing() ? fetchAll((after) => get(`/orgs${qs({ limit: 100, after })}`)) : [],
+    ]).then(([cat, offers, orgs]) => {
+      replace(slot, cat.regions.length ? view(cat, offerNames(offers), orgs) : card(null, h('p', { class: 'empty' }, t('catalog.noRegions'))));
     }).catch((err) => replace(slot, errorBox(err, load)));
   };
   load();
   return h('div', { class: 'page', testid: 'quote' },
-    pageHead(t('quote.title'), t('quote.lead'),
-      h('a', { href: '#/offers', class: 'btn btn-secondary btn-sm' }, t('quote.seeOffers'))),
+    previewing()
+      ? pageHead(t('quote.previewTitle'), t('quote.previewLead'))
+      : pageHead(t('quote.title'), t('quote.lead'),
+        h('a', { href: '#/offers', class: 'btn btn-secondary btn-sm' }, t('quote.seeOffers'))),
     slot);
 }
