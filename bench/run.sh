@@ -112,15 +112,14 @@ run_wrk() {
     wrk -t"$wrk_threads" -c"$wrk_conns" -d"${duration}s" --latency -s bench/quote.lua "$url" \
     >"$tmp/$label.wrk"
   ticks=$(($(cpu_ticks "$@") - ticks))
-  set -- "$url" "$label"
   awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" \
     '/ requests in / { n = $1 } END { printf "%.1f\n", n ? t / hz * 1e6 / n : 0 }' \
-    "$tmp/$2.wrk" >"$tmp/$2.cpu"
-  sed 's/^/    /' "$tmp/$2.wrk" >&2
-  sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$tmp/$2.wrk" >"$tmp/$2.rate"
-  { sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$tmp/$2.wrk"; echo 0; } |
-    head -n 1 >"$tmp/$2.bad"
-  sed -n 's/^ *99% *\([^ ]*\).*/\1/p' "$tmp/$2.wrk" >"$tmp/$2.p99"
+    "$tmp/$label.wrk" >"$tmp/$label.cpu"
+  sed 's/^/    /' "$tmp/$label.wrk" >&2
+  sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$tmp/$label.wrk" >"$tmp/$label.rate"
+  { sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$tmp/$label.wrk"; echo 0; } |
+    head -n 1 >"$tmp/$label.bad"
+  sed -n 's/^ *99% *\([^ ]*\).*/\1/p' "$tmp/$label.wrk" >"$tmp/$label.p99"
 }
 
 # nginx: a temporary prefix and config on the first free port from a list.
