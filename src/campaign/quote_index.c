@@ -406,31 +406,31 @@ static int build_cart_sets(qe_snapshot *s, arena *a, err_ctx *e)
     return 0;
 }
 
+/* A policy's id and index, sorted by id for qe_policy_find. */
+typedef struct id_index {
+    const char *id;
+    int index;
+} id_index;
+
+static int cmp_id(const void *x, const void *y)
+{
+    return strcmp(((const id_index *)x)->id, ((const id_index *)y)->id);
+}
+
 /* Policy ids in order, for qe_policy_find (usage rows name policies by
- * id). A merge sort of indices: qsort would need the snapshot in a global. */
+ * id): the indices of the policies sorted by id. */
 static int build_by_id(qe_snapshot *s, arena *a, err_ctx *e)
 {
     int n = s->npolicies;
     int *v = arena_alloc(a, (size_t)(n + 1) * sizeof *v);
-    int *tmp = arena_alloc(a, (size_t)(n + 1) * sizeof *tmp);
-    if (!v || !tmp)
+    id_index *pairs = arena_alloc(a, (size_t)(n + 1) * sizeof *pairs);
+    if (!v || !pairs)
         return err_set(e, ERR_NOMEM, "out of memory");
     for (int i = 0; i < n; i++)
-        v[i] = i;
-    for (int width = 1; width < n; width *= 2) {
-        for (int lo = 0; lo < n; lo += 2 * width) {
-            int mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
-            int i = lo, j = mid, k = lo;
-            while (i < mid && j < hi)
-                tmp[k++] =
-                    strcmp(s->policies[v[i]].id, s->policies[v[j]].id) <= 0 ? v[i++] : v[j++];
-            while (i < mid)
-                tmp[k++] = v[i++];
-            while (j < hi)
-                tmp[k++] = v[j++];
-        }
-        memcpy(v, tmp, (size_t)n * sizeof *v);
-    }
+        pairs[i] = (id_index){s->policies[i].id, i};
+    qsort(pairs, (size_t)n, sizeof *pairs, cmp_id);
+    for (int i = 0; i < n; i++)
+        v[i] = pairs[i].index;
     s->by_id = v;
     return 0;
 }
