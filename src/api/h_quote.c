@@ -622,7 +622,7 @@ int h_quote_get(req *r)
         return rc;
     r->status = 200;
     r->content_type = "application/json";
-    if (q.body[0] == '{') { /* stored before 0005: the answer itself */
+    if (quote_terms_is_answer(q.body)) { /* stored before 0005: returned as it is */
         r->text = q.body;
         r->text_len = strlen(q.body);
         return 0;

@@ -146,7 +146,7 @@ int order_place(db_conn *c, arena *a, const account_actor *actor, const char *qu
         return rc;
     if (now >= q.expires_at)
         return conflict(e, "quote %s has expired; ask for a new one", quote_id);
-    if (q.body[0] == '{') /* kept whole before 0005, which kept only the ordered ones */
+    if (quote_terms_is_answer(q.body)) /* 0005 kept such quotes only when ordered */
         return conflict(e, "quote %s is already ordered", quote_id);
     if ((rc = quote_terms_decode(a, q.body, &t, e)))
         return rc;

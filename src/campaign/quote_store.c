@@ -72,12 +72,12 @@ int quote_save_many(db_conn *c, const quote_row *q, int n, db_arg *args, err_ctx
         QUOTE_INSERT QUOTE_ROW};
     static const int sizes[DB_ROWS_SIZES] = {16, 4, 1};
     for (int i = 0; i < n; i++) {
-        db_arg *row = args + (size_t)i * 8;
+        db_arg *row = args + (size_t)i * QUOTE_SAVE_ARGS;
         row[0] = DB_TEXT(q[i].id), row[1] = DB_TEXT(q[i].org_id), row[2] = DB_INT(q[i].at);
         row[3] = DB_INT(q[i].expires_at), row[4] = DB_TEXT(q[i].currency);
         row[5] = DB_INT(q[i].total), row[6] = DB_TEXT(q[i].body), row[7] = DB_INT(q[i].created_at);
     }
-    return db_exec_rows(c, sql, sizes, 8, args, n, NULL, NULL, e);
+    return db_exec_rows(c, sql, sizes, QUOTE_SAVE_ARGS, args, n, NULL, NULL, e);
 }
 
 int quote_prune(db_conn *c, int64_t before, int limit, int64_t *deleted, err_ctx *e)

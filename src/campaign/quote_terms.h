@@ -6,12 +6,13 @@
  * campaign opens thousands a second. What an order and GET /quotes/{id}
  * need is less: per line what was priced, its list and final price and the
  * discounts applied, by policy id. That is the terms, kept as one compact
- * JSON text (about a tenth of the answer). GET renders the answer again
+ * JSON text (about 1/18 of the answer). GET renders the answer again
  * from the terms and the policies' current names.
  */
 #ifndef COCLOUD_QUOTE_TERMS_H
 #define COCLOUD_QUOTE_TERMS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/arena.h"
@@ -47,6 +48,11 @@ int quote_terms_of(const qe_snapshot *s, const qe_cart *cart, const qe_quote *q,
 
 /* The terms as compact JSON text, in a; NULL when a runs out. */
 const char *quote_terms_encode(arena *a, const quote_terms *t, size_t *len);
+
+/* Whether a stored quote's body is a whole answer (a JSON object), as
+ * quotes were kept before migration 0005 (which kept only ordered ones),
+ * rather than terms (an array). */
+static inline bool quote_terms_is_answer(const char *body) { return body[0] == '{'; }
 
 /* Reads what quote_terms_encode wrote; ERR_INTERNAL when text is not that. */
 int quote_terms_decode(arena *a, const char *text, quote_terms *out, err_ctx *e);
