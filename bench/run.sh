@@ -9,7 +9,8 @@
 #      pgbench's hot-row baseline on the same cluster (bench/claims.sh).
 # Everything it starts lives in a temporary directory and is stopped on exit.
 # BENCH_DURATION (seconds per wrk run, default 10) and BENCH_ROUND (seconds
-# per bench_quote round, default 1) shorten or lengthen it.
+# per bench_quote round, default 1) shorten or lengthen it; BENCH_ONLY (any
+# of engine, http, claims; default all three) runs only those parts.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -18,6 +19,11 @@ scripts/install-deps.sh bench
 
 duration=${BENCH_DURATION:-10}
 round=${BENCH_ROUND:-1}
+only=${BENCH_ONLY:-engine http claims}
+for part in $only; do
+  case $part in engine | http | claims) ;; *) die "BENCH_ONLY: no part named $part" ;; esac
+done
+want() { case " $only " in *" $1 "*) return 0 ;; esac; return 1; }
 wrk_threads=2
 wrk_conns=64
 
@@ -38,96 +44,101 @@ trap 'exit 130' INT TERM
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 
 # --- 1. in process -----------------------------------------------------------
-say "quote engine in process (3 rounds of ${round}s, alternating with the baseline)"
-build/bench/bench_quote "$round" | tee "$tmp/bq.out" >&2
-q_rate=$(val quotes_per_s "$tmp/bq.out")
-q_base=$(val baseline_per_s "$tmp/bq.out")
-q_us=$(val engine_us "$tmp/bq.out")
+q_rate="" q_base="" q_us=""
+if want engine; then
+  say "quote engine in process (3 rounds of ${round}s, alternating with the baseline)"
+  build/bench/bench_quote "$round" | tee "$tmp/bq.out" >&2
+  q_rate=$(val quotes_per_s "$tmp/bq.out")
+  q_base=$(val baseline_per_s "$tmp/bq.out")
+  q_us=$(val engine_us "$tmp/bq.out")
+fi
 
 # --- 2. over HTTP ------------------------------------------------------------
-say "seeding $tmp/b.db (bench/seed.sql)"
-build/cocloud migrate --db "$tmp/b.db" >/dev/null
-sqlite3 -bail "$tmp/b.db" <bench/seed.sql
+h_rate="" h_base="" h_bad="" n_bad="" size="" nrej="" stored=""
+if want http; then
+  say "seeding $tmp/b.db (bench/seed.sql)"
+  build/cocloud migrate --db "$tmp/b.db" >/dev/null
+  sqlite3 -bail "$tmp/b.db" <bench/seed.sql
 
-build/cocloud serve --listen 127.0.0.1:0 --db "$tmp/b.db" >"$tmp/srv.out" 2>"$tmp/srv.log" &
-srv_pid=$!
-n=0
-until grep -q 'listening on' "$tmp/srv.out" 2>/dev/null; do
-  kill -0 "$srv_pid" 2>/dev/null || { cat "$tmp/srv.log" >&2; die "cocloud did not start"; }
-  [ $n -lt 100 ] || die "cocloud did not say it listens within 10 s"
-  sleep 0.1
-  n=$((n + 1))
-done
-base=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$tmp/srv.out" | head -n 1)
-say "cocloud at $base"
-
-post() { # path body [token] -> body on stdout, status in $tmp/status
-  curl -sS -o "$tmp/resp" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-    ${3:+-H "Authorization: Bearer $3"} --data-binary "$2" "$base$1" >"$tmp/status"
-  cat "$tmp/resp"
-}
-post /api/v1/orgs '{"name":"Bench Co","kind":"enterprise","industry":"ecommerce",
-  "size":"medium","region":"bench-03","admin":{"email":"bench@example.com",
-  "password":"bench-password-1","name":"Bench"}}' >/dev/null
-[ "$(cat "$tmp/status")" = 201 ] || die "sign-up answered $(cat "$tmp/status"): $(cat "$tmp/resp")"
-token=$(post /api/v1/session '{"email":"bench@example.com","password":"bench-password-1"}' |
-  sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')
-[ -n "$token" ] || die "sign-in answered $(cat "$tmp/status"): $(cat "$tmp/resp")"
-
-# One quote first: it must work, and nginx serves its answer as the file.
-mkdir -p "$tmp/www/api/v1"
-post /api/v1/quotes "$(cat bench/cart.json)" "$token" >"$tmp/www/api/v1/quotes"
-[ "$(cat "$tmp/status")" = 201 ] || die "quote answered $(cat "$tmp/status"): $(cat "$tmp/resp")"
-size=$(wc -c <"$tmp/www/api/v1/quotes" | tr -d ' ')
-nrej=$(grep -o '"reason"' "$tmp/www/api/v1/quotes" | wc -l | tr -d ' ')
-napp=$(grep -o '"source": *"policy"' "$tmp/www/api/v1/quotes" | wc -l | tr -d ' ')
-say "a quote answer is $size bytes ($napp policies applied, $nrej rejections listed)"
-
-# CPU time (user + system, in clock ticks) the processes pid... have used.
-cpu_ticks() {
-  for p in "$@"; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0; done |
-    awk '{ s += $1 } END { print s + 0 }'
-}
-
-# The pids of pid's children (nginx's workers).
-children() {
-  for f in /proc/[0-9]*/stat; do
-    awk -v p="$1" '$4 == p { print $1 }' "$f" 2>/dev/null
+  build/cocloud serve --listen 127.0.0.1:0 --db "$tmp/b.db" >"$tmp/srv.out" 2>"$tmp/srv.log" &
+  srv_pid=$!
+  n=0
+  until grep -q 'listening on' "$tmp/srv.out" 2>/dev/null; do
+    kill -0 "$srv_pid" 2>/dev/null || { cat "$tmp/srv.log" >&2; die "cocloud did not start"; }
+    [ $n -lt 100 ] || die "cocloud did not say it listens within 10 s"
+    sleep 0.1
+    n=$((n + 1))
   done
-}
+  base=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$tmp/srv.out" | head -n 1)
+  say "cocloud at $base"
 
-# wrk url label pid... -> requests/s, non-2xx count, p99 latency and the
-# server's CPU microseconds per request (of processes pid...) in $tmp/label.*
-# CPU per request is the steadier figure on a shared machine: requests/s
-# swing with whatever else runs, the work done for each request much less.
-run_wrk() {
-  url=$1
-  label=$2
-  shift 2
-  BENCH_CART=bench/cart.json BENCH_TOKEN=$token \
-    wrk -t"$wrk_threads" -c"$wrk_conns" -d2s -s bench/quote.lua "$url" >/dev/null # warm-up
-  say "wrk -t$wrk_threads -c$wrk_conns -d${duration}s POST $url ($label)"
-  ticks=$(cpu_ticks "$@")
-  BENCH_CART=bench/cart.json BENCH_TOKEN=$token \
-    wrk -t"$wrk_threads" -c"$wrk_conns" -d"${duration}s" --latency -s bench/quote.lua "$url" \
-    >"$tmp/$label.wrk"
-  ticks=$(($(cpu_ticks "$@") - ticks))
-  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" \
-    '/ requests in / { n = $1 } END { printf "%.1f\n", n ? t / hz * 1e6 / n : 0 }' \
-    "$tmp/$label.wrk" >"$tmp/$label.cpu"
-  sed 's/^/    /' "$tmp/$label.wrk" >&2
-  sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$tmp/$label.wrk" >"$tmp/$label.rate"
-  { sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$tmp/$label.wrk"; echo 0; } |
-    head -n 1 >"$tmp/$label.bad"
-  sed -n 's/^ *99% *\([^ ]*\).*/\1/p' "$tmp/$label.wrk" >"$tmp/$label.p99"
-}
+  post() { # path body [token] -> body on stdout, status in $tmp/status
+    curl -sS -o "$tmp/resp" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+      ${3:+-H "Authorization: Bearer $3"} --data-binary "$2" "$base$1" >"$tmp/status"
+    cat "$tmp/resp"
+  }
+  post /api/v1/orgs '{"name":"Bench Co","kind":"enterprise","industry":"ecommerce",
+    "size":"medium","region":"bench-03","admin":{"email":"bench@example.com",
+    "password":"bench-password-1","name":"Bench"}}' >/dev/null
+  [ "$(cat "$tmp/status")" = 201 ] || die "sign-up answered $(cat "$tmp/status"): $(cat "$tmp/resp")"
+  token=$(post /api/v1/session '{"email":"bench@example.com","password":"bench-password-1"}' |
+    sed -n 's/.*"token": *"\([^"]*\)".*/\1/p')
+  [ -n "$token" ] || die "sign-in answered $(cat "$tmp/status"): $(cat "$tmp/resp")"
 
-# nginx: a temporary prefix and config on the first free port from a list.
-mkdir -p "$tmp/nginx"
-port=$((20000 + $$ % 20000))
-tries=0
-while :; do
-  cat >"$tmp/nginx/nginx.conf" <<EOF
+  # One quote first: it must work, and nginx serves its answer as the file.
+  mkdir -p "$tmp/www/api/v1"
+  post /api/v1/quotes "$(cat bench/cart.json)" "$token" >"$tmp/www/api/v1/quotes"
+  [ "$(cat "$tmp/status")" = 201 ] || die "quote answered $(cat "$tmp/status"): $(cat "$tmp/resp")"
+  size=$(wc -c <"$tmp/www/api/v1/quotes" | tr -d ' ')
+  nrej=$(grep -o '"reason"' "$tmp/www/api/v1/quotes" | wc -l | tr -d ' ')
+  napp=$(grep -o '"source": *"policy"' "$tmp/www/api/v1/quotes" | wc -l | tr -d ' ')
+  say "a quote answer is $size bytes ($napp policies applied, $nrej rejections listed)"
+
+  # CPU time (user + system, in clock ticks) the processes pid... have used.
+  cpu_ticks() {
+    for p in "$@"; do awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0; done |
+      awk '{ s += $1 } END { print s + 0 }'
+  }
+
+  # The pids of pid's children (nginx's workers).
+  children() {
+    for f in /proc/[0-9]*/stat; do
+      awk -v p="$1" '$4 == p { print $1 }' "$f" 2>/dev/null
+    done
+  }
+
+  # wrk url label pid... -> requests/s, non-2xx count, p99 latency and the
+  # server's CPU microseconds per request (of processes pid...) in $tmp/label.*
+  # CPU per request is the steadier figure on a shared machine: requests/s
+  # swing with whatever else runs, the work done for each request much less.
+  run_wrk() {
+    url=$1
+    label=$2
+    shift 2
+    BENCH_CART=bench/cart.json BENCH_TOKEN=$token \
+      wrk -t"$wrk_threads" -c"$wrk_conns" -d2s -s bench/quote.lua "$url" >/dev/null # warm-up
+    say "wrk -t$wrk_threads -c$wrk_conns -d${duration}s POST $url ($label)"
+    ticks=$(cpu_ticks "$@")
+    BENCH_CART=bench/cart.json BENCH_TOKEN=$token \
+      wrk -t"$wrk_threads" -c"$wrk_conns" -d"${duration}s" --latency -s bench/quote.lua "$url" \
+      >"$tmp/$label.wrk"
+    ticks=$(($(cpu_ticks "$@") - ticks))
+    awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" \
+      '/ requests in / { n = $1 } END { printf "%.1f\n", n ? t / hz * 1e6 / n : 0 }' \
+      "$tmp/$label.wrk" >"$tmp/$label.cpu"
+    sed 's/^/    /' "$tmp/$label.wrk" >&2
+    sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$tmp/$label.wrk" >"$tmp/$label.rate"
+    { sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$tmp/$label.wrk"; echo 0; } |
+      head -n 1 >"$tmp/$label.bad"
+    sed -n 's/^ *99% *\([^ ]*\).*/\1/p' "$tmp/$label.wrk" >"$tmp/$label.p99"
+  }
+
+  # nginx: a temporary prefix and config on the first free port from a list.
+  mkdir -p "$tmp/nginx"
+  port=$((20000 + $$ % 20000))
+  tries=0
+  while :; do
+    cat >"$tmp/nginx/nginx.conf" <<EOF
 worker_processes auto;
 pid $tmp/nginx/nginx.pid;
 error_log $tmp/nginx/error.log warn;
@@ -149,78 +160,92 @@ http {
   }
 }
 EOF
-  nginx -p "$tmp/nginx/" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" \
-    -g 'daemon off;' 2>>"$tmp/nginx/stderr" &
-  ngx_pid=$!
-  n=0
-  while kill -0 "$ngx_pid" 2>/dev/null && [ $n -lt 30 ] &&
-    ! curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/quotes"; do
-    sleep 0.1
-    n=$((n + 1))
+    nginx -p "$tmp/nginx/" -e "$tmp/nginx/error.log" -c "$tmp/nginx/nginx.conf" \
+      -g 'daemon off;' 2>>"$tmp/nginx/stderr" &
+    ngx_pid=$!
+    n=0
+    while kill -0 "$ngx_pid" 2>/dev/null && [ $n -lt 30 ] &&
+      ! curl -s -o /dev/null "http://127.0.0.1:$port/api/v1/quotes"; do
+      sleep 0.1
+      n=$((n + 1))
+    done
+    kill -0 "$ngx_pid" 2>/dev/null && break
+    ngx_pid=""
+    tries=$((tries + 1))
+    [ $tries -lt 20 ] || { cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2; die "nginx did not start"; }
+    port=$((port + 1))
   done
-  kill -0 "$ngx_pid" 2>/dev/null && break
+  ngx_size=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary @bench/cart.json \
+    "http://127.0.0.1:$port/api/v1/quotes" | wc -c | tr -d ' ')
+  [ "$ngx_size" = "$size" ] || die "nginx answered $ngx_size bytes, not $size"
+  say "nginx at http://127.0.0.1:$port (same $size-byte answer)"
+
+  run_wrk "$base/api/v1/quotes" cocloud "$srv_pid"
+  run_wrk "http://127.0.0.1:$port/api/v1/quotes" nginx "$ngx_pid" $(children "$ngx_pid")
+  stop "$ngx_pid"
   ngx_pid=""
-  tries=$((tries + 1))
-  [ $tries -lt 20 ] || { cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2; die "nginx did not start"; }
-  port=$((port + 1))
-done
-ngx_size=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary @bench/cart.json \
-  "http://127.0.0.1:$port/api/v1/quotes" | wc -c | tr -d ' ')
-[ "$ngx_size" = "$size" ] || die "nginx answered $ngx_size bytes, not $size"
-say "nginx at http://127.0.0.1:$port (same $size-byte answer)"
+  stored=$(sqlite3 "$tmp/b.db" 'SELECT COUNT(*) FROM quotes')
+  stop "$srv_pid"
+  srv_pid=""
 
-run_wrk "$base/api/v1/quotes" cocloud "$srv_pid"
-run_wrk "http://127.0.0.1:$port/api/v1/quotes" nginx "$ngx_pid" $(children "$ngx_pid")
-stop "$ngx_pid"
-ngx_pid=""
-stored=$(sqlite3 "$tmp/b.db" 'SELECT COUNT(*) FROM quotes')
-stop "$srv_pid"
-srv_pid=""
-
-h_rate=$(cat "$tmp/cocloud.rate")
-h_base=$(cat "$tmp/nginx.rate")
-h_bad=$(cat "$tmp/cocloud.bad")
-n_bad=$(cat "$tmp/nginx.bad")
+  h_rate=$(cat "$tmp/cocloud.rate")
+  h_base=$(cat "$tmp/nginx.rate")
+  h_bad=$(cat "$tmp/cocloud.bad")
+  n_bad=$(cat "$tmp/nginx.bad")
+  h_p99=$(cat "$tmp/cocloud.p99") n_p99=$(cat "$tmp/nginx.p99")
+  h_cpu=$(cat "$tmp/cocloud.cpu") n_cpu=$(cat "$tmp/nginx.cpu")
+fi
 
 # --- 3. claims on PostgreSQL ----------------------------------------------------
-say "credit claims on PostgreSQL (bench/claims.sh)"
-bench/claims.sh >"$tmp/claims.out"
-c_one=$(val claims_one_per_s "$tmp/claims.out")
-c_two=$(val claims_two_per_s "$tmp/claims.out")
-c_base=$(val pgbench_hot_tps "$tmp/claims.out")
-c_p99=$(val claims_p99_one "$tmp/claims.out")
-c_audit=$(val claims_audit "$tmp/claims.out")
+c_one="" c_two="" c_base="" c_p99="" c_audit=""
+if want claims; then
+  say "credit claims on PostgreSQL (bench/claims.sh)"
+  bench/claims.sh >"$tmp/claims.out"
+  c_one=$(val claims_one_per_s "$tmp/claims.out")
+  c_two=$(val claims_two_per_s "$tmp/claims.out")
+  c_base=$(val pgbench_hot_tps "$tmp/claims.out")
+  c_p99=$(val claims_p99_one "$tmp/claims.out")
+  c_audit=$(val claims_audit "$tmp/claims.out")
+fi
 
 # --- table -------------------------------------------------------------------
 awk -v qr="$q_rate" -v qb="$q_base" -v qu="$q_us" -v hr="$h_rate" -v hb="$h_base" \
   -v hbad="$h_bad" -v nbad="$n_bad" -v size="$size" -v nrej="$nrej" -v stored="$stored" \
-  -v hp99="$(cat "$tmp/cocloud.p99")" -v np99="$(cat "$tmp/nginx.p99")" \
-  -v hcpu="$(cat "$tmp/cocloud.cpu")" -v ncpu="$(cat "$tmp/nginx.cpu")" \
+  -v hp99="$h_p99" -v np99="$n_p99" -v hcpu="$h_cpu" -v ncpu="$n_cpu" \
   -v d="$duration" -v t="$wrk_threads" -v c="$wrk_conns" -v load="$load" \
   -v cpus="$(getconf _NPROCESSORS_ONLN)" -v c1="$c_one" -v c2="$c_two" -v cb="$c_base" \
   -v cp99="$c_p99" -v caudit="$c_audit" 'BEGIN {
   ok = "met"; no = "NOT met"
   printf "\n%-44s %14s %14s %8s  %s\n", "benchmark", "cocloud", "baseline", "ratio", "goal"
   printf "%-44s %14s %14s %8s  %s\n", "---------", "-------", "--------", "-----", "----"
-  printf "%-44s %14.0f %14.0f %8.4f  >= 200000/s per core: %s\n",
-    "quotes/s in process (1 thread, 10 lines)", qr, qb, qr / qb, (qr >= 200000 ? ok : no)
-  printf "%-44s %14.2f %14s %8s  (baseline: cart + list prices only)\n",
-    "  engine cost per quote, microseconds", qu, "", ""
-  printf "%-44s %14.0f %14.0f %8.3f  ratio >= 0.7: %s\n",
-    sprintf("POST /api/v1/quotes req/s (wrk %dt %dc %ds)", t, c, d), hr, hb, hr / hb,
-    (hr / hb >= 0.7 ? ok : no)
-  printf "%-44s %14s %14s\n", "  p99 latency", hp99, np99
-  printf "%-44s %14.1f %14.1f %8.3f  (nginx / cocloud; steadier than req/s)\n",
-    "  server CPU per request, microseconds", hcpu, ncpu, (hcpu > 0 ? ncpu / hcpu : 0)
-  printf "%-44s %14d %14d\n", "  non-2xx answers", hbad, nbad
-  printf "%-44s %14.0f %14.0f %8.3f  (baseline: pgbench, one UPDATE of one hot row)\n",
-    "claims/s on PostgreSQL, one instance", c1, cb, c1 / cb
-  printf "%-44s %14.0f %14.0f %8.3f  audit afterwards: %s\n",
-    "claims/s on PostgreSQL, two instances", c2, cb, c2 / cb, caudit
-  printf "%-44s %14s\n", "  p99 latency, one instance", cp99
-  printf "\nbaselines: list prices only (in process); nginx serving the same %d-byte answer\n", size
-  printf "as a static file (HTTP). The answer lists %d rejections; %d quotes were stored.\n",
-    nrej, stored
+  if (qr != "") {
+    printf "%-44s %14.0f %14.0f %8.4f  >= 200000/s per core: %s\n",
+      "quotes/s in process (1 thread, 10 lines)", qr, qb, qr / qb, (qr >= 200000 ? ok : no)
+    printf "%-44s %14.2f %14s %8s  (baseline: cart + list prices only)\n",
+      "  engine cost per quote, microseconds", qu, "", ""
+  }
+  if (hr != "") {
+    printf "%-44s %14.0f %14.0f %8.3f  ratio >= 0.7: %s\n",
+      sprintf("POST /api/v1/quotes req/s (wrk %dt %dc %ds)", t, c, d), hr, hb, hr / hb,
+      (hr / hb >= 0.7 ? ok : no)
+    printf "%-44s %14s %14s\n", "  p99 latency", hp99, np99
+    printf "%-44s %14.1f %14.1f %8.3f  (nginx / cocloud; steadier than req/s)\n",
+      "  server CPU per request, microseconds", hcpu, ncpu, (hcpu > 0 ? ncpu / hcpu : 0)
+    printf "%-44s %14d %14d\n", "  non-2xx answers", hbad, nbad
+  }
+  if (c1 != "") {
+    printf "%-44s %14.0f %14.0f %8.3f  (baseline: pgbench, one UPDATE of one hot row)\n",
+      "claims/s on PostgreSQL, one instance", c1, cb, c1 / cb
+    printf "%-44s %14.0f %14.0f %8.3f  audit afterwards: %s\n",
+      "claims/s on PostgreSQL, two instances", c2, cb, c2 / cb, caudit
+    printf "%-44s %14s\n", "  p99 latency, one instance", cp99
+  }
+  printf "\nbaselines: list prices only (in process); nginx serving the same answer as a\n"
+  if (size != "")
+    printf "static file (HTTP: %d bytes, listing %d rejections; %d quotes were stored).\n",
+      size, nrej, stored
+  else
+    printf "static file (HTTP).\n"
   printf "%d CPUs, load average before the run: %s (other work on the machine skews both sides).\n",
     cpus, load
 }'
