@@ -3,6 +3,8 @@
  */
 #include "api/http.h"
 
+#include "base/text.h"
+
 #include <errno.h>
 #include <microhttpd.h>
 #include <stdio.h>
@@ -159,6 +161,15 @@ int req_list(req *r, json_t *items, const char *next)
     return req_json(r, 200, json_pack("{s:o, s:s?}", "items", items, "next", next));
 }
 
+/* Text that echoes the request (a path, an id in a detail, a detail cut
+ * at its length limit) as UTF-8, which JSON needs: jansson refuses a
+ * string that is not, and the answer would have no body. */
+static const char *utf8_safe(req *r, const char *s)
+{
+    const char *t = text_utf8_safe(r->a, s);
+    return t ? t : "";
+}
+
 void req_problem(req *r)
 {
     const err_ctx *e = &r->err;
@@ -173,14 +184,15 @@ void req_problem(req *r)
     if (status >= 500 && code != ERR_UNAVAILABLE && code != ERR_NOMEM)
         detail = "the server could not complete the request; see the log for this request id";
     json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "type", type, "title",
-                          err_title(code), "status", status, "detail", detail, "instance",
-                          r->path, "request_id", r->rid);
+                          err_title(code), "status", status, "detail", utf8_safe(r, detail),
+                          "instance", utf8_safe(r, r->path), "request_id", r->rid);
     if (p && e->nfields && (status == 400 || status == 409 || status == 422)) {
         json_t *list = json_array();
         int n = e->nfields < ERR_MAX_FIELDS ? e->nfields : ERR_MAX_FIELDS;
         for (int i = 0; i < n; i++)
-            json_array_append_new(list, json_pack("{s:s, s:s}", "field", e->fields[i].field,
-                                                  "message", e->fields[i].message));
+            json_array_append_new(list, json_pack("{s:s, s:s}", "field",
+                                                  utf8_safe(r, e->fields[i].field), "message",
+                                                  utf8_safe(r, e->fields[i].message)));
         json_object_set_new(p, "errors", list);
     }
     json_decref(r->out);

@@ -24,6 +24,7 @@
 #include "api/http.h"
 #include "api/metrics.h"
 #include "base/clock.h"
+#include "base/text.h"
 
 #define SERVER_ARENA_LIMIT (16u << 20) /* bytes one request may use */
 #define SERVER_GRACE_MS 10000          /* how long shutdown waits for requests */
@@ -136,11 +137,39 @@ static int authenticate(req *r)
     return 0;
 }
 
+/* MHD_get_connection_values callback: stops at the first query parameter
+ * whose name or value is not UTF-8 and names it in *cls. */
+static enum MHD_Result find_bad_param(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    (void)kind;
+    const char **bad = cls;
+    if (text_is_utf8(key) && (!value || text_is_utf8(value)))
+        return MHD_YES;
+    *bad = key;
+    return MHD_NO;
+}
+
+/* A path or a query that is not UTF-8 (after %-decoding) names nothing
+ * here: 400, naming the parameter. */
+static int check_utf8(req *r)
+{
+    if (!text_is_utf8(r->path))
+        return err_set(&r->err, ERR_BAD_REQUEST, "the path is not valid UTF-8");
+    const char *bad = NULL;
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, find_bad_param, &bad);
+    if (bad)
+        return err_param(&r->err, bad, "is not valid UTF-8");
+    return 0;
+}
+
 static int dispatch(req *r)
 {
     int rc;
     if (r->err.code)
         return r->err.code;
+    if ((rc = check_utf8(r)))
+        return rc;
     if (r->overflow)
         return err_set(&r->err, ERR_TOO_LARGE, "the body is larger than %zu bytes",
                        r->body_limit);

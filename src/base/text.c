@@ -15,6 +15,63 @@ size_t text_chars(const char *s)
     return n;
 }
 
+size_t text_utf8_len(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned char c = u[0];
+    if (c == 0)
+        return 0;
+    if (c < 0x80)
+        return 1;
+    /* The second byte's range depends on the first (RFC 3629, section 4);
+     * the ones after it are 80..BF. */
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else
+        return 0;
+    if (u[1] < lo || u[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (u[i] < 0x80 || u[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+bool text_is_utf8(const char *s)
+{
+    for (size_t n; *s; s += n)
+        if (!(n = text_utf8_len(s)))
+            return false;
+    return true;
+}
+
+const char *text_utf8_safe(arena *a, const char *s)
+{
+    if (text_is_utf8(s))
+        return s;
+    char *out = arena_alloc_raw(a, strlen(s) * 3 + 1), *o = out; /* each bad byte: 3 */
+    if (!out)
+        return NULL;
+    for (size_t n; *s; s += n ? n : 1) {
+        n = text_utf8_len(s);
+        if (n) {
+            memcpy(o, s, n);
+            o += n;
+        } else {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 bool text_has_control(const char *s)
 {
     for (; *s; s++)

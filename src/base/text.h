@@ -7,10 +7,25 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "base/arena.h"
 #include "base/err.h"
 
 /* Number of code points in valid UTF-8 s (bytes 10xxxxxx are not counted). */
 size_t text_chars(const char *s);
+
+/* The length of the well-formed UTF-8 sequence at s (RFC 3629: no
+ * overlong forms, no surrogates, nothing past U+10FFFF), or 0 if there is
+ * none there (or s is at its end). */
+size_t text_utf8_len(const char *s);
+
+/* True if all of s is well-formed UTF-8. */
+bool text_is_utf8(const char *s);
+
+/* s itself if it is well-formed UTF-8, else a copy in `a` with each byte
+ * that is not part of a well-formed sequence replaced by U+FFFD (the
+ * Unicode way to show it); NULL when out of memory. For text that echoes
+ * what a client sent into an answer, which must be UTF-8. */
+const char *text_utf8_safe(arena *a, const char *s);
 
 /* True if s has a C0 control character or DEL. */
 bool text_has_control(const char *s);

@@ -315,6 +315,25 @@ test('unknown routes → 404 not-found problem', async () => {
   assertProblem(await api(base, 'POST', '/api/v1/nothing-here', { body: {} }), 404, 'not-found');
 });
 
+test('a path or query that is not UTF-8 → 400 naming it, with a whole problem body', async () => {
+  const bad = assertProblem(await api(base, 'GET', `/api/v1/orgs/${acct.org.id}%ff`, { token: acct.token }), 400, 'bad-request');
+  assert.match(bad.detail, /path is not valid UTF-8/);
+  assert.equal(bad.instance, `/api/v1/orgs/${acct.org.id}\ufffd`, 'the bad byte shows as U+FFFD');
+  assertFieldErrors(await api(base, 'GET', '/api/v1/orgs?after=%ff', { token: acct.token }), 400, 'bad-request', ['after']);
+  assertFieldErrors(await api(base, 'GET', '/api/v1/regions?x=%e4%b8', { token: acct.token }), 400, 'bad-request', ['x']);
+  assertProblem(await api(base, 'GET', '/api/v1/nope%ff%fe'), 404, 'not-found');
+  assertProblem(await api(base, 'DELETE', '/api/v1/regions/%c3'), 405, 'method-not-allowed');
+  const ok = await api(base, 'GET', '/api/v1/regions?x=%e4%b8%ad', { token: acct.token });
+  assert.equal(ok.status, 200, 'well-formed UTF-8 in a query is fine');
+});
+
+test('a detail cut at its length limit keeps whole characters: a 404 for a long Chinese id', async () => {
+  const id = encodeURIComponent('中'.repeat(120));
+  const p = assertProblem(await api(base, 'GET', `/api/v1/products/${id}`, { token: acct.token }), 404, 'not-found');
+  assert.ok(!p.detail.includes('\ufffd'), p.detail);
+  assert.match(p.detail, /中$/);
+});
+
 test('wrong method → 405 with an Allow header', async () => {
   const cases = [
     ['DELETE', '/api/v1/orgs', ['GET', 'POST']],

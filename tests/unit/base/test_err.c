@@ -69,6 +69,26 @@ Test(err, detail_is_truncated_not_overflowed)
     cr_assert_eq(strlen(e.detail), ERR_DETAIL_LEN - 1);
 }
 
+/* A detail, field or message cut at its limit ends on a whole UTF-8
+ * character: 中 is 3 bytes, and 255 is a multiple of 3 only by luck. */
+Test(err, a_cut_never_splits_a_character)
+{
+    char zh[1000] = "x"; /* 1 + 3k bytes: the cut at 255 falls inside a 中 */
+    for (int i = 0; i < 300; i++)
+        strcat(zh, "中");
+    err_ctx e = {0};
+    err_set(&e, ERR_NOT_FOUND, "%s", zh);
+    size_t n = strlen(e.detail);
+    cr_assert(n < ERR_DETAIL_LEN - 1 && n >= ERR_DETAIL_LEN - 4, "cut at %zu", n);
+    cr_assert_eq((n - 1) % 3, 0, "whole characters only: %zu bytes", n);
+    err_field_add(&e, zh, "%s", zh);
+    cr_assert_eq((strlen(e.fields[0].field) - 1) % 3, 0);
+    cr_assert_eq((strlen(e.fields[0].message) - 1) % 3, 0);
+    err_ctx f = {0};
+    err_set(&f, ERR_NOT_FOUND, "%s", zh + 1); /* 255 = 85 x 3: a clean cut stays */
+    cr_assert_eq(strlen(f.detail), ERR_DETAIL_LEN - 1);
+}
+
 Test(err, field_add_first_message_wins_and_sets_validation)
 {
     err_ctx e = {0};

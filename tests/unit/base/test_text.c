@@ -1,5 +1,5 @@
 /*
- * test_text.c: UTF-8 counting, control characters, blanks, lists, email.
+ * test_text.c: UTF-8 counting and checking, control characters, blanks, lists, email.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -15,6 +15,50 @@ Test(text, chars_counts_code_points)
     cr_assert_eq(text_chars("专属月"), 3);       /* 9 bytes */
     cr_assert_eq(text_chars("a😀b"), 3);         /* 4-byte emoji */
     cr_assert_eq(text_chars("上云津贴 ok"), 7);
+}
+
+Test(text, utf8_len_takes_well_formed_sequences_only)
+{
+    cr_assert_eq(text_utf8_len(""), 0);
+    cr_assert_eq(text_utf8_len("a"), 1);
+    cr_assert_eq(text_utf8_len("é"), 2);
+    cr_assert_eq(text_utf8_len("中"), 3);
+    cr_assert_eq(text_utf8_len("😀"), 4);
+    cr_assert_eq(text_utf8_len("\xF4\x8F\xBF\xBF"), 4); /* U+10FFFF, the last */
+    cr_assert_eq(text_utf8_len("\x80"), 0);               /* a continuation alone */
+    cr_assert_eq(text_utf8_len("\xC0\xAF"), 0);           /* overlong '/' */
+    cr_assert_eq(text_utf8_len("\xC1\xBF"), 0);
+    cr_assert_eq(text_utf8_len("\xE0\x9F\xBF"), 0);       /* overlong, 3 bytes */
+    cr_assert_eq(text_utf8_len("\xED\xA0\x80"), 0);       /* U+D800, a surrogate */
+    cr_assert_eq(text_utf8_len("\xF0\x8F\xBF\xBF"), 0);   /* overlong, 4 bytes */
+    cr_assert_eq(text_utf8_len("\xF4\x90\x80\x80"), 0);   /* past U+10FFFF */
+    cr_assert_eq(text_utf8_len("\xF5\x80\x80\x80"), 0);
+    cr_assert_eq(text_utf8_len("\xFF"), 0);
+    cr_assert_eq(text_utf8_len("\xE4\xB8"), 0);            /* cut short by the end */
+    cr_assert_eq(text_utf8_len("\xE4x\xAD"), 0);
+}
+
+Test(text, is_utf8)
+{
+    cr_assert(text_is_utf8(""));
+    cr_assert(text_is_utf8("plain, 中文 ☁ 😀"));
+    cr_assert_not(text_is_utf8("ok\xFF"));
+    cr_assert_not(text_is_utf8("\xE4\xB8"));
+    cr_assert_not(text_is_utf8("a\xED\xBF\xBFb"));
+}
+
+Test(text, utf8_safe_replaces_each_bad_byte)
+{
+    arena *a = arena_new(1 << 16);
+    const char *ok = "中文 ok";
+    cr_assert_eq(text_utf8_safe(a, ok), ok, "valid text is not copied");
+    cr_assert_str_eq(text_utf8_safe(a, "a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+    cr_assert_str_eq(text_utf8_safe(a, "\xFF\xFE"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+    /* A sequence cut at a length limit: its two bytes each become U+FFFD. */
+    cr_assert_str_eq(text_utf8_safe(a, "no product 中\xE4\xB8"),
+                     "no product 中\xEF\xBF\xBD\xEF\xBF\xBD");
+    cr_assert(text_is_utf8(text_utf8_safe(a, "\xC0\xAF\xED\xA0\x80\xF4\x90\x80\x80")));
+    arena_free(a);
 }
 
 Test(text, has_control)
