@@ -67,10 +67,11 @@ static json_t *words(const char *const *list)
 int h_meta(req *r)
 {
     return req_json(r, 200,
-                    json_pack("{s:o, s:o, s:o, s:o, s:o, s:s}", "industries",
+                    json_pack("{s:o, s:o, s:o, s:o, s:o, s:i, s:s}", "industries",
                               words(account_industries), "sizes", words(account_sizes),
                               "org_kinds", words(account_kinds), "roles", words(account_roles),
-                              "clouds", words(account_clouds), "version", COCLOUD_VERSION));
+                              "clouds", words(account_clouds), "quote_ttl",
+                              r->app->cfg.quote_ttl_s, "version", COCLOUD_VERSION));
 }
 
 static const char *mime_of(const char *path)

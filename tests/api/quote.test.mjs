@@ -169,6 +169,19 @@ test('operators preview a moment for an org; before the campaign there is no dis
   assertFieldErrors(await api(srv.url, 'POST', '/api/v1/quotes', { token: op.token, body: { region: 'cn-north-4', lines: [{ product: 'ecs.general', months: 1 }] } }), 422, 'validation', ['org']);
 });
 
+test('a quote holds for --quote-ttl, which GET /meta tells the UI (default 30 minutes)', async () => {
+  const r = await quote(mall, { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 1, months: 1 }] });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(Date.parse(r.json.expires_at) - Date.parse(r.json.at), 1800 * 1000);
+  assert.equal((await api(srv.url, 'GET', '/api/v1/meta')).json.quote_ttl, 1800);
+  const short = await startServer({ args: ['--quote-ttl', '600'] });
+  try {
+    assert.equal((await api(short.url, 'GET', '/api/v1/meta')).json.quote_ttl, 600);
+  } finally {
+    await short.close();
+  }
+});
+
 test('a quote is read back by its org and operators, and is 404 for another org', async () => {
   const q = (await quote(mall, { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 2, months: 1 }] })).json;
   const mine = await api(srv.url, 'GET', `/api/v1/quotes/${q.id}`, { token: mall.token });

@@ -143,6 +143,7 @@ test('an enterprise builds a quote with the campaign discount and the totals', a
     await page.waitForSelector(tid('quote-result'));
     assert.match(await textOf(page, tid('quote-id')), /^quo_/);
     assert.match(await textOf(page, tid('quote-expires')), /valid until/);
+    assert.equal(await textOf(page, tid('quote-hint')), 'A quote is valid for 30 min.');
     const lines = page.locator(tid('quote-line'));
     assert.equal(await lines.count(), 2);
     const first = lines.nth(0);
@@ -255,6 +256,8 @@ test('an operator previews an org\'s quote now and after the campaign, and place
     assert.match(await line.locator(tid('applied')).textContent(), /15% off ECS/);
     assert.equal(await textOf(page, tid('total-final')), '¥12,199.20');
     assert.match(await textOf(page, tid('quote-at')), /^priced at /);
+    assert.equal(await page.locator(tid('quote-expires')).count(), 0, 'a preview is not ordered: no expiry');
+    assert.match(await textOf(page, tid('quote-hint')), /places no order/);
     assert.ok(await page.isVisible(tid('preview-note')));
     assert.equal(await page.isVisible(tid('order-submit')), false);
 

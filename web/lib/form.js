@@ -133,7 +133,8 @@ export function clearErrors(form) {
   if (alert) { alert.hidden = true; alert.replaceChildren(); }
 }
 
-function waitText(seconds) {
+/** A span of time, in seconds below 90 s and in minutes from there. */
+export function durationText(seconds) {
   if (seconds < 90) return t('time.seconds', { n: seconds });
   return t('time.minutes', { n: Math.ceil(seconds / 60) });
 }
@@ -146,7 +147,7 @@ export function problemText(err) {
   // A dictionary may word a problem type itself (zh-CN does); else the server's detail.
   const local = tMaybe(`problem.${err.kind}`, { count: err.fieldErrors.length });
   if (local === undefined) return p.detail || p.title || t('problem.generic', { status: err.status });
-  return err.retryAfter ? `${local}${t('problem.retryAfter', { wait: waitText(err.retryAfter) })}` : local;
+  return err.retryAfter ? `${local}${t('problem.retryAfter', { wait: durationText(err.retryAfter) })}` : local;
 }
 
 /** Mark one field of the form with `message`; false if the form has no such field. */

@@ -11,9 +11,9 @@
 // they place no order.
 import { h, replace } from '../lib/dom.js';
 import { t, tEnum, fmtDate } from '../lib/i18n.js';
-import { get, post, qs } from '../lib/api.js';
+import { get, post, qs, getMeta } from '../lib/api.js';
 import { session } from '../lib/session.js';
-import { select, input, formAlert, submitButton, onSubmit } from '../lib/form.js';
+import { select, input, formAlert, submitButton, onSubmit, durationText } from '../lib/form.js';
 import { pageHead, card, loading, errorBox } from '../lib/ui.js';
 import { loc, money, reasonText, fetchAll } from '../lib/format.js';
 import { fromLocal } from '../lib/credit.js';
@@ -98,8 +98,10 @@ function result(cat, q, names) {
   return card(t('quote.result'), [
     h('p', { class: 'muted quote-meta' },
       t('quote.id'), ' ', h('code', { testid: 'quote-id' }, q.id), ' · ',
-      previewing() ? [h('span', { testid: 'quote-at' }, t('quote.pricedAt', { at: fmtDate(q.at, true) })), ' · '] : null,
-      h('span', { testid: 'quote-expires' }, t('quote.expires', { at: fmtDate(q.expires_at, true) }))),
+      // A preview is never ordered, so how long it holds means nothing.
+      previewing()
+        ? h('span', { testid: 'quote-at' }, t('quote.pricedAt', { at: fmtDate(q.at, true) }))
+        : h('span', { testid: 'quote-expires' }, t('quote.expires', { at: fmtDate(q.expires_at, true) }))),
     ...quoteLines(cat, q, names),
     rejected.length
       ? h('div', { class: 'rejected', testid: 'rejected' },
@@ -136,7 +138,7 @@ function ordered(o) {
     h('p', null, h('a', { href: `#/orders/${encodeURIComponent(o.id)}`, testid: 'order-link' }, t('quote.seeOrder'))));
 }
 
-function view(cat, names, orgs) {
+function view(cat, names, orgs, meta) {
   if (previewing() && state.names) names = state.names; // the names of the org previewed last
   if (!cat.regions.some((r) => r.code === state.region)) {
     const home = session.org?.region;
@@ -168,7 +170,8 @@ function view(cat, names, orgs) {
     h('div', { class: 'grid-2' }, regionField, typeField),
     h('fieldset', { class: 'section' }, h('legend', null, t('quote.lines')), editor.el),
     h('div', { class: 'form-actions' }, submitButton(t('quote.submit'), 'quote-submit'),
-      h('span', { class: 'muted small' }, t('quote.hint'))));
+      h('span', { class: 'muted small', testid: 'quote-hint' },
+        previewing() ? t('quote.previewHint') : t('quote.hint', { ttl: durationText(meta.quote_ttl) }))));
   // Keep the draft in `state` as it is typed, so a re-render does not lose it.
   form.addEventListener('input', () => { state.lines = editor.values(); });
   form.addEventListener('change', () => { state.lines = editor.values(); });
@@ -195,8 +198,9 @@ export function render() {
       loadCatalog(),
       previewing() ? null : get('/offers').catch(() => null),
       previewing() ? fetchAll((after) => get(`/orgs${qs({ limit: 100, after })}`)) : [],
-    ]).then(([cat, offers, orgs]) => {
-      replace(slot, cat.regions.length ? view(cat, offerNames(offers), orgs) : card(null, h('p', { class: 'empty' }, t('catalog.noRegions'))));
+      getMeta(),
+    ]).then(([cat, offers, orgs, meta]) => {
+      replace(slot, cat.regions.length ? view(cat, offerNames(offers), orgs, meta) : card(null, h('p', { class: 'empty' }, t('catalog.noRegions'))));
     }).catch((err) => replace(slot, errorBox(err, load)));
   };
   load();
