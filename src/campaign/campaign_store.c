@@ -508,6 +508,53 @@ int policy_create(db_conn *c, arena *a, const char *campaign_id, const policy_in
     return db_transact(c, policy_create_tx, &t, e);
 }
 
+/* A change to a policy's limits or budget may not put them below what
+ * orders have already taken: a budget below the discount given, a total
+ * limit below the uses, a per-org limit below an org's uses. The totals
+ * row is locked first, as an order locks it before it reads the limits
+ * (order.c, take), so no order slips between this check and the change. */
+static int policy_check_usage(db_conn *c, const policy *p, const policy_limits_input *in,
+                              err_ctx *e)
+{
+    if (!in->budget.set && !in->total.set && !in->per_org.set)
+        return 0;
+    db_stmt *st = NULL;
+    bool found = false;
+    int rc = db_exec(c, "INSERT INTO policy_totals (policy_id, slot, uses, discount)"
+                        " VALUES (?, 0, 0, 0) ON CONFLICT DO NOTHING",
+                     DB_ARGS(DB_TEXT(p->id)), NULL, e);
+    if (!rc)
+        rc = db_exec(c, "UPDATE policy_totals SET uses = uses WHERE policy_id = ?",
+                     DB_ARGS(DB_TEXT(p->id)), NULL, e);
+    if (!rc)
+        rc = db_query_row(c,
+                          "SELECT COALESCE(SUM(uses), 0), COALESCE(SUM(discount), 0),"
+                          " (SELECT COALESCE(MAX(uses), 0) FROM policy_usage WHERE policy_id = ?)"
+                          " FROM policy_totals WHERE policy_id = ?",
+                          DB_ARGS(DB_TEXT(p->id), DB_TEXT(p->id)), &st, &found, e);
+    int64_t uses = found ? db_int(st, 0) : 0, given = found ? db_int(st, 1) : 0;
+    int64_t org_uses = found ? db_int(st, 2) : 0;
+    db_done(st);
+    if (rc)
+        return rc;
+    if (in->budget.set && p->budget && p->budget < given)
+        err_field_add(e, "limits.budget",
+                      "must be at least %lld, the discount orders have already taken (or 0 "
+                      "for no budget)",
+                      (long long)given);
+    if (in->total.set && p->total && p->total < uses)
+        err_field_add(e, "limits.total",
+                      "must be at least %lld, the uses orders have already made (or 0 for no "
+                      "limit)",
+                      (long long)uses);
+    if (in->per_org.set && p->per_org && p->per_org < org_uses)
+        err_field_add(e, "limits.per_org",
+                      "must be at least %lld, the most uses one org has already made (or 0 "
+                      "for no limit)",
+                      (long long)org_uses);
+    return e->code;
+}
+
 static int policy_update_tx(db_conn *c, void *arg, err_ctx *e)
 {
     policy_tx *t = arg;
@@ -517,7 +564,7 @@ static int policy_update_tx(db_conn *c, void *arg, err_ctx *e)
     if (rc || (rc = policy_apply(t->a, p, t->in, e)))
         return rc;
     policy_check_effect(p, e);
-    if ((rc = policy_check_rows(c, t->in, e)))
+    if ((rc = policy_check_rows(c, t->in, e)) || (rc = policy_check_usage(c, p, &t->in->limits, e)))
         return rc;
     p->updated_at = clock_now_ms();
     return policy_write(c, p, false, e);

@@ -35,13 +35,29 @@ static int conflict(err_ctx *e, const char *fmt, const char *what)
     return ERR_CONFLICT;
 }
 
-/* Takes one use and the discount from a policy, or says why not. */
+/* Takes one use and the discount from a policy, or says why not. The
+ * policy's totals row is updated first: that locks it (on PostgreSQL; on
+ * SQLite the transaction holds the database), and a change to the
+ * policy's limits takes the same lock before it checks them against the
+ * totals (policy_update). So the limits read after it are the ones in
+ * force, and a limit cut at the same moment is never passed. A take that
+ * does not fit fails, and the transaction rolls back. */
 static int take(db_conn *c, const place *p, const used *u, int64_t now, err_ctx *e)
 {
     db_stmt *st = NULL;
-    bool found;
-    int64_t changed = 0;
-    int rc = db_query_row(c, "SELECT per_org_limit, total_limit, budget, enabled FROM policies"
+    bool found = false;
+    int rc = db_exec(c, "INSERT INTO policy_totals (policy_id, slot, uses, discount)"
+                        " VALUES (?, 0, 0, 0) ON CONFLICT DO NOTHING",
+                     DB_ARGS(DB_TEXT(u->policy)), NULL, e);
+    if (!rc)
+        rc = db_query_row(c,
+                          "UPDATE policy_totals SET uses = uses + 1, discount = discount + ?"
+                          " WHERE policy_id = ? AND slot = 0 RETURNING uses, discount",
+                          DB_ARGS(DB_INT(u->discount), DB_TEXT(u->policy)), &st, &found, e);
+    int64_t uses = found ? db_int(st, 0) : 0, given = found ? db_int(st, 1) : 0;
+    db_done(st);
+    if (!rc)
+        rc = db_query_row(c, "SELECT per_org_limit, total_limit, budget, enabled FROM policies"
                              " WHERE id = ?",
                           DB_ARGS(DB_TEXT(u->policy)), &st, &found, e);
     int64_t per_org = found ? db_int(st, 0) : 0, total = found ? db_int(st, 1) : 0;
@@ -52,20 +68,7 @@ static int take(db_conn *c, const place *p, const used *u, int64_t now, err_ctx 
         return rc;
     if (!enabled)
         return conflict(e, "policy %s no longer applies; ask for a new quote", u->policy);
-    rc = db_exec(c, "INSERT INTO policy_totals (policy_id, slot, uses, discount)"
-                    " VALUES (?, 0, 0, 0) ON CONFLICT DO NOTHING",
-                 DB_ARGS(DB_TEXT(u->policy)), NULL, e);
-    if (!rc)
-        rc = db_exec(c,
-                     "UPDATE policy_totals SET uses = uses + 1, discount = discount + ?"
-                     " WHERE policy_id = ? AND slot = 0"
-                     " AND (? = 0 OR uses + 1 <= ?) AND (? = 0 OR discount + ? <= ?)",
-                     DB_ARGS(DB_INT(u->discount), DB_TEXT(u->policy), DB_INT(total),
-                             DB_INT(total), DB_INT(budget), DB_INT(u->discount), DB_INT(budget)),
-                     &changed, e);
-    if (rc)
-        return rc;
-    if (!changed)
+    if ((total && uses > total) || (budget && given > budget))
         return conflict(e, "policy %s has no room left (total limit or budget); ask for a new "
                            "quote",
                         u->policy);
@@ -73,16 +76,17 @@ static int take(db_conn *c, const place *p, const used *u, int64_t now, err_ctx 
                     " VALUES (?, ?, 0, 0, ?) ON CONFLICT DO NOTHING",
                  DB_ARGS(DB_TEXT(u->policy), DB_TEXT(p->o->org_id), DB_INT(now)), NULL, e);
     if (!rc)
-        rc = db_exec(c,
-                     "UPDATE policy_usage SET uses = uses + 1, discount = discount + ?,"
-                     " updated_at = ? WHERE policy_id = ? AND org_id = ?"
-                     " AND (? = 0 OR uses + 1 <= ?)",
-                     DB_ARGS(DB_INT(u->discount), DB_INT(now), DB_TEXT(u->policy),
-                             DB_TEXT(p->o->org_id), DB_INT(per_org), DB_INT(per_org)),
-                     &changed, e);
+        rc = db_query_row(c,
+                          "UPDATE policy_usage SET uses = uses + 1, discount = discount + ?,"
+                          " updated_at = ? WHERE policy_id = ? AND org_id = ? RETURNING uses",
+                          DB_ARGS(DB_INT(u->discount), DB_INT(now), DB_TEXT(u->policy),
+                                  DB_TEXT(p->o->org_id)),
+                          &st, &found, e);
+    uses = found ? db_int(st, 0) : 0;
+    db_done(st);
     if (rc)
         return rc;
-    if (!changed)
+    if (per_org && uses > per_org)
         return conflict(e, "policy %s: this org reached its limit; ask for a new quote",
                         u->policy);
     return db_exec(c, "INSERT INTO order_policies (order_id, policy_id, discount) VALUES (?, ?, ?)",

@@ -277,6 +277,39 @@ test('a quote answered just before a restart is still there after it', async () 
   assert.equal(back.json.totals.final, q.totals.final);
 });
 
+test('limits never go below what orders took: a budget under the discount given, a total or per-org limit under the uses → 422', async () => {
+  const c = await as(op.token, 'POST', '/api/v1/campaigns', {
+    name: { zh: '限额', en: 'Capped' }, description: { zh: '', en: '' },
+    starts_at: new Date(Date.now() - DAY).toISOString(), ends_at: new Date(Date.now() + DAY).toISOString(),
+    time_zone: 'Asia/Shanghai', regions: [], industries: ['education'], sizes: [], new_customer_only: false, published: true,
+  });
+  const pol = await as(op.token, 'POST', `/api/v1/campaigns/${c.id}/policies`, {
+    name: { zh: '减30', en: '30 off' }, lane: 5, conditions: { products: ['obs.standard'] },
+    effect: { kind: 'amount_off', value: 3000 }, limits: { budget: 100000, total: 10, per_org: 5 }, enabled: true,
+  });
+  const buyer = await signup(srv.url, { industry: 'education' }); // no other test's campaign
+  const cart = { region: 'cn-north-4', lines: [{ product: 'obs.standard', quantity: 1000, months: 1 }] };
+  for (let i = 0; i < 2; i++) {
+    let q;
+    for (let k = 0; k < 30; k++) { // the new policy reaches the engine within a poll
+      q = (await quote(buyer, cart)).json;
+      if (q.lines[0].applied.some((a) => a.policy === pol.id)) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.equal((await api(srv.url, 'POST', '/api/v1/orders', { token: buyer.token, body: { quote_id: q.id } })).status, 201);
+  }
+  const patch = (limits) => api(srv.url, 'PATCH', `/api/v1/policies/${pol.id}`, { token: op.token, body: { limits } });
+  const r = await patch({ budget: 5999, total: 1, per_org: 1 });
+  assertFieldErrors(r, 422, 'validation', ['limits.budget', 'limits.total', 'limits.per_org'], { exact: true });
+  assert.match(r.json.errors.find((x) => x.field === 'limits.budget').message, /at least 6000/);
+  const still = await api(srv.url, 'GET', `/api/v1/policies/${pol.id}`, { token: op.token });
+  assert.deepEqual(still.json.limits, { budget: 100000, total: 10, per_org: 5 }, 'nothing changed');
+  const ok = await patch({ budget: 6000, total: 2, per_org: 2 });
+  assert.equal(ok.status, 200, 'exactly what was taken is allowed: the policy is then used up');
+  assert.equal((await patch({ budget: 0, total: 0, per_org: 0 })).status, 200, '0 lifts a limit');
+  assert.equal((await api(srv.url, 'PATCH', `/api/v1/policies/${pol.id}`, { token: op.token, body: { name: { zh: '减30元', en: '30 off!' } } })).status, 200);
+});
+
 test('an order records each policy\'s discount summed over the quote\'s lines, not the pack\'s own', async () => {
   const now = Date.now();
   const c3 = await as(op.token, 'POST', '/api/v1/campaigns', {
