@@ -167,4 +167,9 @@ int policy_create(db_conn *c, arena *a, const char *campaign_id, const policy_in
 int policy_update(db_conn *c, arena *a, const char *id, const policy_input *in, policy *out,
                   err_ctx *e);
 
+/* Makes sure policy `id` has its totals row (slot 0), which an order
+ * updates first when it takes from the policy and a change to its limits
+ * locks before checking them: that row is where the two meet. */
+int policy_totals_row(db_conn *c, const char *id, err_ctx *e);
+
 #endif

@@ -508,6 +508,13 @@ int policy_create(db_conn *c, arena *a, const char *campaign_id, const policy_in
     return db_transact(c, policy_create_tx, &t, e);
 }
 
+int policy_totals_row(db_conn *c, const char *id, err_ctx *e)
+{
+    return db_exec(c, "INSERT INTO policy_totals (policy_id, slot, uses, discount)"
+                      " VALUES (?, 0, 0, 0) ON CONFLICT DO NOTHING",
+                   DB_ARGS(DB_TEXT(id)), NULL, e);
+}
+
 /* A change to a policy's limits or budget may not put them below what
  * orders have already taken: a budget below the discount given, a total
  * limit below the uses, a per-org limit below an org's uses. The totals
@@ -520,9 +527,7 @@ static int policy_check_usage(db_conn *c, const policy *p, const policy_limits_i
         return 0;
     db_stmt *st = NULL;
     bool found = false;
-    int rc = db_exec(c, "INSERT INTO policy_totals (policy_id, slot, uses, discount)"
-                        " VALUES (?, 0, 0, 0) ON CONFLICT DO NOTHING",
-                     DB_ARGS(DB_TEXT(p->id)), NULL, e);
+    int rc = policy_totals_row(c, p->id, e);
     if (!rc)
         rc = db_exec(c, "UPDATE policy_totals SET uses = uses WHERE policy_id = ?",
                      DB_ARGS(DB_TEXT(p->id)), NULL, e);

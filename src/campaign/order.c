@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "base/rand.h"
+#include "campaign/campaign.h"
 #include "campaign/engine.h"
 #include "campaign/quote_store.h"
 #include "campaign/quote_terms.h"
@@ -46,9 +47,7 @@ static int take(db_conn *c, const place *p, const used *u, int64_t now, err_ctx 
 {
     db_stmt *st = NULL;
     bool found = false;
-    int rc = db_exec(c, "INSERT INTO policy_totals (policy_id, slot, uses, discount)"
-                        " VALUES (?, 0, 0, 0) ON CONFLICT DO NOTHING",
-                     DB_ARGS(DB_TEXT(u->policy)), NULL, e);
+    int rc = policy_totals_row(c, u->policy, e);
     if (!rc)
         rc = db_query_row(c,
                           "UPDATE policy_totals SET uses = uses + 1, discount = discount + ?"

@@ -6,7 +6,7 @@
 // and usage in step. Runs on the suite's engine.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, api, cli, signup, operator } from './lib/server.mjs';
+import { startServer, api, cli, signup, operator, ok } from './lib/server.mjs';
 
 const DAY = 86400000;
 const ROUNDS = Number(process.env.CHAOS_ROUNDS || 12);
@@ -15,11 +15,7 @@ let op;
 const policies = [];
 let buyers;
 
-async function as(token, method, path, body) {
-  const r = await api(srv.url, method, path, { token, body });
-  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`);
-  return r.json;
-}
+const as = (token, method, path, body, key) => ok(srv.url, token, method, path, body, key);
 
 before(async () => {
   srv = await startServer({ args: ['--engine-poll', '50'] });

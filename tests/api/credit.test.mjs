@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startServer, api, cli, signup, operator, assertProblem, assertFieldErrors } from './lib/server.mjs';
+import { startServer, api, cli, signup, operator, assertProblem, assertFieldErrors, ok } from './lib/server.mjs';
 
 let srv;
 let op;
@@ -14,12 +14,7 @@ let fund;
 const MIN = 60000;
 const iso = (ms) => new Date(ms).toISOString();
 
-async function as(token, method, path, body, key) {
-  const headers = key ? { 'idempotency-key': key } : {};
-  const r = await api(srv.url, method, path, { token, body, headers });
-  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`);
-  return r.json;
-}
+const as = (token, method, path, body, key) => ok(srv.url, token, method, path, body, key);
 
 function dropBody(over = {}) {
   const now = Date.now();

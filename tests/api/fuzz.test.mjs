@@ -10,7 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { startServer, api, cli, signup, operator } from './lib/server.mjs';
+import { startServer, api, cli, signup, operator, ok } from './lib/server.mjs';
 
 const SEED = Number(process.env.FUZZ_SEED || 20261123);
 const ROUNDS = Number(process.env.FUZZ_ROUNDS || 40);
@@ -34,12 +34,7 @@ function rng(seed) {
   };
 }
 
-async function as(token, method, path, body, key) {
-  const headers = key ? { 'idempotency-key': key } : {};
-  const r = await api(srv.url, method, path, { token, body, headers });
-  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`);
-  return r.json;
-}
+const as = (token, method, path, body, key) => ok(srv.url, token, method, path, body, key);
 
 before(async () => {
   srv = await startServer();

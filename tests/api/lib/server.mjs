@@ -30,6 +30,16 @@ export async function api(base, method, path, { body, token, headers = {}, raw, 
   return { status: res.status, headers: res.headers, json, text };
 }
 
+/**
+ * A request that must succeed (status below 300); returns the parsed
+ * answer. `key`, when given, goes as the Idempotency-Key.
+ */
+export async function ok(base, token, method, path, body, key) {
+  const r = await api(base, method, path, { token, body, headers: key ? { 'idempotency-key': key } : {} });
+  assert.ok(r.status < 300, `${method} ${path}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
 let seq = 0;
 /** A unique, valid, lowercase email address. */
 export function uniqueEmail(tag = 'u') {
