@@ -525,23 +525,20 @@ static int policy_check_usage(db_conn *c, const policy *p, const policy_limits_i
 {
     if (!in->budget.set && !in->total.set && !in->per_org.set)
         return 0;
-    db_stmt *st = NULL;
-    bool found = false;
+    int64_t used[3] = {0}; /* uses, discount given, the most uses of one org */
     int rc = policy_totals_row(c, p->id, e);
     if (!rc)
         rc = db_exec(c, "UPDATE policy_totals SET uses = uses WHERE policy_id = ?",
                      DB_ARGS(DB_TEXT(p->id)), NULL, e);
     if (!rc)
-        rc = db_query_row(c,
-                          "SELECT COALESCE(SUM(uses), 0), COALESCE(SUM(discount), 0),"
-                          " (SELECT COALESCE(MAX(uses), 0) FROM policy_usage WHERE policy_id = ?)"
-                          " FROM policy_totals WHERE policy_id = ?",
-                          DB_ARGS(DB_TEXT(p->id), DB_TEXT(p->id)), &st, &found, e);
-    int64_t uses = found ? db_int(st, 0) : 0, given = found ? db_int(st, 1) : 0;
-    int64_t org_uses = found ? db_int(st, 2) : 0;
-    db_done(st);
+        rc = db_query_ints(c,
+                           "SELECT COALESCE(SUM(uses), 0), COALESCE(SUM(discount), 0),"
+                           " (SELECT COALESCE(MAX(uses), 0) FROM policy_usage WHERE policy_id = ?)"
+                           " FROM policy_totals WHERE policy_id = ?",
+                           DB_ARGS(DB_TEXT(p->id), DB_TEXT(p->id)), used, 3, e);
     if (rc)
         return rc;
+    int64_t uses = used[0], given = used[1], org_uses = used[2];
     if (in->budget.set && p->budget && p->budget < given)
         err_field_add(e, "limits.budget",
                       "must be at least %lld, the discount orders have already taken (or 0 "

@@ -45,29 +45,25 @@ static int conflict(err_ctx *e, const char *fmt, const char *what)
  * does not fit fails, and the transaction rolls back. */
 static int take(db_conn *c, const place *p, const used *u, int64_t now, err_ctx *e)
 {
-    db_stmt *st = NULL;
-    bool found = false;
+    int64_t totals[2] = {0}; /* uses, discount, this take counted */
+    int64_t limits[4] = {0}; /* per_org_limit, total_limit, budget, enabled */
+    int64_t org_uses = 0;
     int rc = policy_totals_row(c, u->policy, e);
     if (!rc)
-        rc = db_query_row(c,
-                          "UPDATE policy_totals SET uses = uses + 1, discount = discount + ?"
-                          " WHERE policy_id = ? AND slot = 0 RETURNING uses, discount",
-                          DB_ARGS(DB_INT(u->discount), DB_TEXT(u->policy)), &st, &found, e);
-    int64_t uses = found ? db_int(st, 0) : 0, given = found ? db_int(st, 1) : 0;
-    db_done(st);
+        rc = db_query_ints(c,
+                           "UPDATE policy_totals SET uses = uses + 1, discount = discount + ?"
+                           " WHERE policy_id = ? AND slot = 0 RETURNING uses, discount",
+                           DB_ARGS(DB_INT(u->discount), DB_TEXT(u->policy)), totals, 2, e);
     if (!rc)
-        rc = db_query_row(c, "SELECT per_org_limit, total_limit, budget, enabled FROM policies"
-                             " WHERE id = ?",
-                          DB_ARGS(DB_TEXT(u->policy)), &st, &found, e);
-    int64_t per_org = found ? db_int(st, 0) : 0, total = found ? db_int(st, 1) : 0;
-    int64_t budget = found ? db_int(st, 2) : 0;
-    bool enabled = found && db_int(st, 3);
-    db_done(st);
+        rc = db_query_ints(c, "SELECT per_org_limit, total_limit, budget, enabled FROM policies"
+                              " WHERE id = ?",
+                           DB_ARGS(DB_TEXT(u->policy)), limits, 4, e);
     if (rc)
         return rc;
-    if (!enabled)
+    int64_t per_org = limits[0], total = limits[1], budget = limits[2];
+    if (!limits[3])
         return conflict(e, "policy %s no longer applies; ask for a new quote", u->policy);
-    if ((total && uses > total) || (budget && given > budget))
+    if ((total && totals[0] > total) || (budget && totals[1] > budget))
         return conflict(e, "policy %s has no room left (total limit or budget); ask for a new "
                            "quote",
                         u->policy);
@@ -75,17 +71,15 @@ static int take(db_conn *c, const place *p, const used *u, int64_t now, err_ctx 
                     " VALUES (?, ?, 0, 0, ?) ON CONFLICT DO NOTHING",
                  DB_ARGS(DB_TEXT(u->policy), DB_TEXT(p->o->org_id), DB_INT(now)), NULL, e);
     if (!rc)
-        rc = db_query_row(c,
-                          "UPDATE policy_usage SET uses = uses + 1, discount = discount + ?,"
-                          " updated_at = ? WHERE policy_id = ? AND org_id = ? RETURNING uses",
-                          DB_ARGS(DB_INT(u->discount), DB_INT(now), DB_TEXT(u->policy),
-                                  DB_TEXT(p->o->org_id)),
-                          &st, &found, e);
-    uses = found ? db_int(st, 0) : 0;
-    db_done(st);
+        rc = db_query_ints(c,
+                           "UPDATE policy_usage SET uses = uses + 1, discount = discount + ?,"
+                           " updated_at = ? WHERE policy_id = ? AND org_id = ? RETURNING uses",
+                           DB_ARGS(DB_INT(u->discount), DB_INT(now), DB_TEXT(u->policy),
+                                   DB_TEXT(p->o->org_id)),
+                           &org_uses, 1, e);
     if (rc)
         return rc;
-    if (per_org && uses > per_org)
+    if (per_org && org_uses > per_org)
         return conflict(e, "policy %s: this org reached its limit; ask for a new quote",
                         u->policy);
     return db_exec(c, "INSERT INTO order_policies (order_id, policy_id, discount) VALUES (?, ?, ?)",

@@ -369,6 +369,18 @@ int db_query_row(db_conn *c, const char *sql, const db_arg *args, int nargs, db_
     return rc;
 }
 
+int db_query_ints(db_conn *c, const char *sql, const db_arg *args, int nargs, int64_t *out,
+                  int n, err_ctx *e)
+{
+    db_stmt *st = NULL;
+    bool row = false;
+    int rc = db_query_row(c, sql, args, nargs, &st, &row, e);
+    for (int i = 0; i < n; i++)
+        out[i] = !rc && row ? db_int(st, i) : 0;
+    db_done(st);
+    return rc;
+}
+
 int db_exists(db_conn *c, const char *sql, const db_arg *args, int nargs, bool *found,
               err_ctx *e)
 {

@@ -130,6 +130,12 @@ int db_exec_rows(db_conn *c, const char *const sql[DB_ROWS_SIZES],
 int db_query_row(db_conn *c, const char *sql, const db_arg *args, int nargs, db_stmt **out,
                  bool *found, err_ctx *e);
 
+/* Runs a query (or an UPDATE ... RETURNING) and copies the first n columns
+ * of its first row, as integers, to out[0..n-1]; zeros when no row came
+ * back. */
+int db_query_ints(db_conn *c, const char *sql, const db_arg *args, int nargs, int64_t *out,
+                  int n, err_ctx *e);
+
 /* Runs a query and only tells whether it returned a row. */
 int db_exists(db_conn *c, const char *sql, const db_arg *args, int nargs, bool *found,
               err_ctx *e);

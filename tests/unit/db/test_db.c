@@ -161,6 +161,33 @@ Test(db, query_row_not_found)
     db_release(c);
 }
 
+Test(db, query_ints_copies_a_row_or_zeros_and_takes_returning)
+{
+    db_conn *c = take();
+    err_ctx e = {0};
+    cr_assert_eq(insert(c, 7, "seven", NULL, &e), 0, "%s", e.detail);
+    int64_t v[2] = {-1, -1};
+    cr_assert_eq(db_query_ints(c, "SELECT id, n FROM t WHERE id = ?", DB_ARGS(DB_INT(7)), v, 2,
+                               &e),
+                 0, "%s", e.detail);
+    cr_assert(v[0] == 7 && v[1] == 70);
+    cr_assert_eq(db_query_ints(c, "SELECT id, n FROM t WHERE id = ?", DB_ARGS(DB_INT(8)), v, 2,
+                               &e),
+                 0);
+    cr_assert(v[0] == 0 && v[1] == 0, "no row: zeros");
+    cr_assert_eq(db_query_ints(c, "UPDATE t SET n = n + 5 WHERE id = ? RETURNING n",
+                               DB_ARGS(DB_INT(7)), v, 1, &e),
+                 0, "%s", e.detail);
+    cr_assert_eq(v[0], 75);
+    cr_assert_eq(db_query_ints(c, "SELECT n FROM t WHERE id = ?", DB_ARGS(DB_INT(7)), v, 1, &e),
+                 0);
+    cr_assert_eq(v[0], 75, "the update took");
+    v[0] = -1;
+    cr_assert_neq(db_query_ints(c, "SELECT nope FROM t", DB_NOARGS, v, 1, &e), 0);
+    cr_assert_eq(v[0], 0, "an error gives zeros too");
+    db_release(c);
+}
+
 Test(db, statements_are_reused_with_new_arguments)
 {
     db_conn *c = take();
