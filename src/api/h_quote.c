@@ -570,21 +570,21 @@ static void shown_in_table(const void *ctx, const qt_applied *ap, shown *out)
  * QUOTE_VIEWS_CHUNK policies). */
 static int shown_load(req *r, db_conn *c, const quote_terms *terms, shown_table *t)
 {
-    int cap = 0;
-    for (int i = 0; i < terms->nlines; i++)
-        cap += terms->lines[i].napplied;
+    qt_applied *used;
     *t = (shown_table){0};
-    t->ids = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *t->ids);
-    t->rows = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *t->rows);
-    bool *known = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *known);
-    quote_policy_view *views = arena_alloc(r->a, (size_t)(cap + 1) * sizeof *views);
+    int rc = quote_terms_policies(r->a, terms, &used, &t->n, &r->err);
+    if (rc)
+        return rc;
+    size_t n = (size_t)t->n + 1;
+    t->ids = arena_alloc(r->a, n * sizeof *t->ids);
+    t->rows = arena_alloc(r->a, n * sizeof *t->rows);
+    bool *known = arena_alloc(r->a, n * sizeof *known);
+    quote_policy_view *views = arena_alloc(r->a, n * sizeof *views);
     if (!t->ids || !t->rows || !known || !views)
         return err_set(&r->err, ERR_NOMEM, "out of memory");
-    for (int i = 0; i < terms->nlines; i++)
-        for (int k = 0; k < terms->lines[i].napplied; k++)
-            if (shown_find(t, terms->lines[i].applied[k].policy) < 0)
-                t->ids[t->n++] = terms->lines[i].applied[k].policy;
-    int rc = quote_policy_views_load(c, r->a, t->ids, t->n, views, known, &r->err);
+    for (int i = 0; i < t->n; i++)
+        t->ids[i] = used[i].policy;
+    rc = quote_policy_views_load(c, r->a, t->ids, t->n, views, known, &r->err);
     for (int i = 0; !rc && i < t->n; i++) {
         const quote_policy_view *v = &views[i];
         shown *row = &t->rows[i];

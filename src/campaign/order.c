@@ -1,10 +1,8 @@
 /*
- * order.c: orders from quotes, with the limit and budget checks done as
- * conditional updates (see order.h).
+ * order.c: orders from quotes, with the limit and budget checks done
+ * under each policy's totals-row lock (see order.h).
  */
 #include "campaign/order.h"
-
-#include <string.h>
 
 #include "base/clock.h"
 #include "base/rand.h"
@@ -13,18 +11,12 @@
 #include "campaign/quote_store.h"
 #include "campaign/quote_terms.h"
 
-#define ORDER_MAX_POLICIES 512
 #define ORDER_COLS "id, org_id, user_id, quote_id, currency, list, discount, total, created_at"
-
-typedef struct used {
-    const char *policy;
-    int64_t discount;
-} used;
 
 typedef struct place {
     const account_actor *actor;
     order *o;
-    used *used;
+    qt_applied *used; /* each policy once, its discount summed over the lines */
     int nused;
 } place;
 
@@ -43,7 +35,7 @@ static int conflict(err_ctx *e, const char *fmt, const char *what)
  * totals (policy_update). So the limits read after it are the ones in
  * force, and a limit cut at the same moment is never passed. A take that
  * does not fit fails, and the transaction rolls back. */
-static int take(db_conn *c, const place *p, const used *u, int64_t now, err_ctx *e)
+static int take(db_conn *c, const place *p, const qt_applied *u, int64_t now, err_ctx *e)
 {
     int64_t totals[2] = {0}; /* uses, discount, this take counted */
     int64_t limits[4] = {0}; /* per_org_limit, total_limit, budget, enabled */
@@ -53,7 +45,7 @@ static int take(db_conn *c, const place *p, const used *u, int64_t now, err_ctx 
         rc = db_query_ints(c,
                            "UPDATE policy_totals SET uses = uses + 1, discount = discount + ?"
                            " WHERE policy_id = ? AND slot = 0 RETURNING uses, discount",
-                           DB_ARGS(DB_INT(u->discount), DB_TEXT(u->policy)), totals, 2, e);
+                           DB_ARGS(DB_INT(u->amount), DB_TEXT(u->policy)), totals, 2, e);
     if (!rc)
         rc = db_query_ints(c, "SELECT per_org_limit, total_limit, budget, enabled FROM policies"
                               " WHERE id = ?",
@@ -74,7 +66,7 @@ static int take(db_conn *c, const place *p, const used *u, int64_t now, err_ctx 
         rc = db_query_ints(c,
                            "UPDATE policy_usage SET uses = uses + 1, discount = discount + ?,"
                            " updated_at = ? WHERE policy_id = ? AND org_id = ? RETURNING uses",
-                           DB_ARGS(DB_INT(u->discount), DB_INT(now), DB_TEXT(u->policy),
+                           DB_ARGS(DB_INT(u->amount), DB_INT(now), DB_TEXT(u->policy),
                                    DB_TEXT(p->o->org_id)),
                            &org_uses, 1, e);
     if (rc)
@@ -83,7 +75,7 @@ static int take(db_conn *c, const place *p, const used *u, int64_t now, err_ctx 
         return conflict(e, "policy %s: this org reached its limit; ask for a new quote",
                         u->policy);
     return db_exec(c, "INSERT INTO order_policies (order_id, policy_id, discount) VALUES (?, ?, ?)",
-                   DB_ARGS(DB_TEXT(p->o->id), DB_TEXT(u->policy), DB_INT(u->discount)), NULL, e);
+                   DB_ARGS(DB_TEXT(p->o->id), DB_TEXT(u->policy), DB_INT(u->amount)), NULL, e);
 }
 
 static int place_tx(db_conn *c, void *arg, err_ctx *e)
@@ -102,28 +94,6 @@ static int place_tx(db_conn *c, void *arg, err_ctx *e)
     if (!rc && p->nused)
         rc = engine_touch(c, e); /* usage moved: the engines pick it up on their next poll */
     return rc;
-}
-
-/* Sums the quote's discounts per policy. */
-static int collect(arena *a, const quote_terms *t, place *p, err_ctx *e)
-{
-    p->used = arena_alloc(a, ORDER_MAX_POLICIES * sizeof *p->used);
-    if (!p->used)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    for (int i = 0; i < t->nlines; i++)
-        for (int k = 0; k < t->lines[i].napplied; k++) {
-            const qt_applied *ap = &t->lines[i].applied[k];
-            int j = 0;
-            while (j < p->nused && strcmp(p->used[j].policy, ap->policy) != 0)
-                j++;
-            if (j == p->nused) {
-                if (p->nused == ORDER_MAX_POLICIES)
-                    return err_set(e, ERR_INTERNAL, "too many policies in one quote");
-                p->used[p->nused++] = (used){ap->policy, 0};
-            }
-            p->used[j].discount += ap->amount;
-        }
-    return 0;
 }
 
 int order_place(db_conn *c, arena *a, const account_actor *actor, const char *quote_id,
@@ -153,7 +123,8 @@ int order_place(db_conn *c, arena *a, const account_actor *actor, const char *qu
         .quote_id = q.id, .currency = q.currency, .list = t.list, .discount = t.discount,
         .total = q.total, .created_at = now,
     };
-    rc = out->id ? collect(a, &t, &p, e) : err_set(e, ERR_NOMEM, "out of memory");
+    rc = out->id ? quote_terms_policies(a, &t, &p.used, &p.nused, e)
+                 : err_set(e, ERR_NOMEM, "out of memory");
     if (!rc)
         rc = db_transact(c, place_tx, &p, e);
     return rc;

@@ -4,9 +4,11 @@
  * The quote is the price promise; the order makes it real only if every
  * policy the quote used still has room: the org's uses under its per-org
  * limit, the uses under the total limit, the discount under the budget.
- * Those checks are conditional updates inside one transaction, so
- * concurrent orders (on any number of instances) can never overspend a
- * budget or pass a limit; the loser gets ERR_CONFLICT and re-quotes.
+ * Each policy's totals are counted up first, which locks its totals row,
+ * and then checked against the limits in force, all in one transaction;
+ * a change to the limits takes the same lock. So concurrent orders (on
+ * any number of instances) can never overspend a budget or pass a limit,
+ * even one cut at that moment; the loser gets ERR_CONFLICT and re-quotes.
  */
 #ifndef COCLOUD_ORDER_H
 #define COCLOUD_ORDER_H

@@ -51,6 +51,29 @@ int quote_terms_of(const qe_snapshot *s, const qe_cart *cart, const qe_quote *q,
     return 0;
 }
 
+int quote_terms_policies(arena *a, const quote_terms *t, qt_applied **out, int *n, err_ctx *e)
+{
+    int cap = 0;
+    for (int i = 0; i < t->nlines; i++)
+        cap += t->lines[i].napplied;
+    qt_applied *u = arena_alloc_raw(a, (size_t)(cap ? cap : 1) * sizeof *u);
+    *out = u;
+    *n = 0;
+    if (!u)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    for (int i = 0; i < t->nlines; i++)
+        for (int k = 0; k < t->lines[i].napplied; k++) {
+            const qt_applied *ap = &t->lines[i].applied[k];
+            int j = 0;
+            while (j < *n && strcmp(u[j].policy, ap->policy) != 0)
+                j++;
+            if (j == *n)
+                u[(*n)++] = (qt_applied){ap->policy, ap->index, 0};
+            u[j].amount += ap->amount;
+        }
+    return 0;
+}
+
 const char *quote_terms_encode(arena *a, const quote_terms *t, size_t *len)
 {
     jw w;

@@ -46,6 +46,10 @@ typedef struct quote_terms {
 int quote_terms_of(const qe_snapshot *s, const qe_cart *cart, const qe_quote *q, arena *a,
                    quote_terms *out, err_ctx *e);
 
+/* The policies the terms apply, each once, in the order they first
+ * appear, with its amount summed over the lines: (*out)[0..*n), in a. */
+int quote_terms_policies(arena *a, const quote_terms *t, qt_applied **out, int *n, err_ctx *e);
+
 /* The terms as compact JSON text, in a; NULL when a runs out. */
 const char *quote_terms_encode(arena *a, const quote_terms *t, size_t *len);
 
