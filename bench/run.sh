@@ -54,7 +54,7 @@ if want engine; then
 fi
 
 # --- 2. over HTTP ------------------------------------------------------------
-h_rate="" h_base="" h_bad="" n_bad="" size="" nrej="" stored=""
+h_rate="" h_base="" h_bad="" n_bad="" size="" nrej="" stored="" h_p99="" n_p99="" h_cpu="" n_cpu=""
 if want http; then
   say "seeding $tmp/b.db (bench/seed.sql)"
   build/cocloud migrate --db "$tmp/b.db" >/dev/null
