@@ -93,9 +93,12 @@ api: build/asan/cocloud
 
 # Benchmarks (bench/README.md): speed goals, each against a baseline in the same run.
 .PHONY: bench
-bench: build/cocloud build/bench/bench_quote
+bench: build/cocloud build/bench/bench_quote build/bench/mhd_floor
 	bench/run.sh
 build/bench/bench_quote: build/obj/bench/bench_quote.o $(OBJ)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"; $(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
+build/bench/mhd_floor: build/obj/bench/mhd_floor.o
 	@mkdir -p $(@D)
 	@echo "  LD      $@"; $(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS)
 

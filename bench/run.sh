@@ -4,7 +4,8 @@
 # and printed in one table at the end; nothing fails on speed.
 #   1. build/bench/bench_quote: quote_price in process vs. list prices only.
 #   2. POST /api/v1/quotes on build/cocloud vs. nginx serving a static file
-#      of the same size, both under wrk with the same script.
+#      of the same size, both under wrk with the same script, and vs.
+#      libmicrohttpd alone answering the same bytes (bench/mhd_floor.c).
 #   3. credit claims/s on PostgreSQL through one and two instances vs.
 #      pgbench's hot-row baseline on the same cluster (bench/claims.sh).
 # Everything it starts lives in a temporary directory and is stopped on exit.
@@ -31,10 +32,12 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/cocloud-bench.XXXXXX")
 chmod 755 "$tmp" # nginx workers may run as another user
 srv_pid=""
 ngx_pid=""
+floor_pid=""
 
 cleanup() {
   [ -z "$srv_pid" ] || stop "$srv_pid"
   [ -z "$ngx_pid" ] || stop "$ngx_pid"
+  [ -z "$floor_pid" ] || stop "$floor_pid"
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -55,6 +58,7 @@ fi
 
 # --- 2. over HTTP ------------------------------------------------------------
 h_rate="" h_base="" h_bad="" n_bad="" size="" nrej="" stored="" h_p99="" n_p99="" h_cpu="" n_cpu=""
+f_rate="" f_cpu=""
 if want http; then
   say "seeding $tmp/b.db (bench/seed.sql)"
   build/cocloud migrate --db "$tmp/b.db" >/dev/null
@@ -184,6 +188,27 @@ EOF
   run_wrk "http://127.0.0.1:$port/api/v1/quotes" nginx "$ngx_pid" $(children "$ngx_pid")
   stop "$ngx_pid"
   ngx_pid=""
+
+  # libmicrohttpd alone, set up as cocloud (its thread count), answering
+  # the same bytes: the most a server on this library reaches here.
+  threads=$(sed -n 's/.*with \([0-9]*\) threads.*/\1/p' "$tmp/srv.log" | head -n 1)
+  build/bench/mhd_floor "$tmp/www/api/v1/quotes" "${threads:-4}" >"$tmp/floor.out" \
+    2>"$tmp/floor.log" &
+  floor_pid=$!
+  n=0
+  until grep -q 'listening on' "$tmp/floor.out" 2>/dev/null; do
+    kill -0 "$floor_pid" 2>/dev/null || { cat "$tmp/floor.log" >&2; die "mhd_floor did not start"; }
+    [ $n -lt 100 ] || die "mhd_floor did not say it listens within 10 s"
+    sleep 0.1
+    n=$((n + 1))
+  done
+  floor_url="http://127.0.0.1:$(sed -n 's/^listening on //p' "$tmp/floor.out")/api/v1/quotes"
+  floor_size=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary @bench/cart.json \
+    "$floor_url" | wc -c | tr -d ' ')
+  [ "$floor_size" = "$size" ] || die "mhd_floor answered $floor_size bytes, not $size"
+  run_wrk "$floor_url" floor "$floor_pid"
+  stop "$floor_pid"
+  floor_pid=""
   stored=$(sqlite3 "$tmp/b.db" 'SELECT COUNT(*) FROM quotes')
   stop "$srv_pid"
   srv_pid=""
@@ -194,6 +219,7 @@ EOF
   n_bad=$(cat "$tmp/nginx.bad")
   h_p99=$(cat "$tmp/cocloud.p99") n_p99=$(cat "$tmp/nginx.p99")
   h_cpu=$(cat "$tmp/cocloud.cpu") n_cpu=$(cat "$tmp/nginx.cpu")
+  f_rate=$(cat "$tmp/floor.rate") f_cpu=$(cat "$tmp/floor.cpu")
 fi
 
 # --- 3. claims on PostgreSQL ----------------------------------------------------
@@ -212,6 +238,7 @@ fi
 awk -v qr="$q_rate" -v qb="$q_base" -v qu="$q_us" -v hr="$h_rate" -v hb="$h_base" \
   -v hbad="$h_bad" -v nbad="$n_bad" -v size="$size" -v nrej="$nrej" -v stored="$stored" \
   -v hp99="$h_p99" -v np99="$n_p99" -v hcpu="$h_cpu" -v ncpu="$n_cpu" \
+  -v fr="$f_rate" -v fcpu="$f_cpu" \
   -v d="$duration" -v t="$wrk_threads" -v c="$wrk_conns" -v load="$load" \
   -v cpus="$(getconf _NPROCESSORS_ONLN)" -v c1="$c_one" -v c2="$c_two" -v cb="$c_base" \
   -v cp99="$c_p99" -v caudit="$c_audit" 'BEGIN {
@@ -232,6 +259,10 @@ awk -v qr="$q_rate" -v qb="$q_base" -v qu="$q_us" -v hr="$h_rate" -v hb="$h_base
     printf "%-44s %14.1f %14.1f %8.3f  (nginx / cocloud; steadier than req/s)\n",
       "  server CPU per request, microseconds", hcpu, ncpu, (hcpu > 0 ? ncpu / hcpu : 0)
     printf "%-44s %14d %14d\n", "  non-2xx answers", hbad, nbad
+    printf "%-44s %14.0f %14.0f %8.3f  (libmicrohttpd alone, same answer: its ceiling)\n",
+      "  req/s, libmicrohttpd floor vs nginx", fr, hb, fr / hb
+    printf "%-44s %14.1f %14.1f %8.3f  (what libmicrohttpd alone costs)\n",
+      "  server CPU per request, floor vs cocloud", fcpu, hcpu, (hcpu > 0 ? fcpu / hcpu : 0)
   }
   if (c1 != "") {
     printf "%-44s %14.0f %14.0f %8.3f  (baseline: pgbench, one UPDATE of one hot row)\n",
