@@ -332,20 +332,25 @@ static void applied_json(jw *w, const qt_line *l, shown_fn show, const void *ctx
     jw_end(w);
 }
 
-/* The rejections, each as {"policy", "line", "reason", "message"}. An
- * entry is put together from texts encoded once: the policy's id (in the
- * snapshot) and, per reason, its code and message (here, on first use). */
+/* The rejections, each as {"policy", "campaign", "name", "line", "reason",
+ * "message"}: the policy named as an applied one is, so that a reader can
+ * tell which offer it was, even one of an ended campaign that no list of
+ * offers shows any more. An entry is put together from texts encoded
+ * once: the policy's id and name and its campaign's id (in the snapshot)
+ * and, per reason, its code and message (here, on first use). */
 static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote *q)
 {
-    static const char head[] = "{\"policy\":", mid[] = ",\"line\":";
+    static const char head[] = "{\"policy\":", camp[] = ",\"campaign\":", name[] = ",\"name\":",
+                      mid[] = ",\"line\":";
     const char *tail[QR__COUNT] = {0}; /* ,"reason":...,"message":...} */
     size_t tail_len[QR__COUNT];
-    char entry[512];
+    char entry[1024];
     JW_KEY(w, "rejected");
     jw_array(w);
     for (int i = 0; i < q->nrejected; i++) {
         const qe_rejection *x = &q->rejected[i];
         const qe_policy *p = &s->policies[x->policy];
+        const qe_campaign *c = &s->campaigns[p->campaign];
         int why = (int)x->reason;
         if (!tail[why]) {
             size_t nc, nm;
@@ -360,11 +365,16 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
             }
             tail_len[why] = strlen(tail[why]);
         }
-        size_t need = sizeof head + p->id_json_len + sizeof mid + 12 + tail_len[why];
-        if (need > sizeof entry) { /* a very long id: piece by piece */
+        size_t need = sizeof head + p->id_json_len + sizeof camp + c->id_json_len + sizeof name +
+                      p->name_json_len + sizeof mid + 12 + tail_len[why];
+        if (need > sizeof entry) { /* very long names: piece by piece */
             jw_object(w);
             JW_KEY(w, "policy");
             jw_json(w, p->id_json, p->id_json_len);
+            JW_KEY(w, "campaign");
+            jw_json(w, c->id_json, c->id_json_len);
+            JW_KEY(w, "name");
+            jw_json(w, p->name_json, p->name_json_len);
             JW_KEY(w, "line");
             if (x->line < 0)
                 jw_null(w);
@@ -378,15 +388,16 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
             continue;
         }
         size_t n = 0;
-        memcpy(entry, head, sizeof head - 1);
-        n += sizeof head - 1;
-        memcpy(entry + n, p->id_json, p->id_json_len);
-        n += p->id_json_len;
-        memcpy(entry + n, mid, sizeof mid - 1);
-        n += sizeof mid - 1;
+#define PUT(text, len) (memcpy(entry + n, (text), (len)), n += (len))
+        PUT(head, sizeof head - 1);
+        PUT(p->id_json, p->id_json_len);
+        PUT(camp, sizeof camp - 1);
+        PUT(c->id_json, c->id_json_len);
+        PUT(name, sizeof name - 1);
+        PUT(p->name_json, p->name_json_len);
+        PUT(mid, sizeof mid - 1);
         if (x->line < 0) {
-            memcpy(entry + n, "null", 4);
-            n += 4;
+            PUT("null", 4);
         } else {
             char digits[12];
             size_t nd = 0;
@@ -395,8 +406,8 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
             while (nd)
                 entry[n++] = digits[--nd];
         }
-        memcpy(entry + n, tail[why], tail_len[why]);
-        n += tail_len[why];
+        PUT(tail[why], tail_len[why]);
+#undef PUT
         jw_json(w, entry, n);
     }
     jw_end(w);
@@ -467,7 +478,7 @@ static const char *quote_text(arena *a, const qe_snapshot *s, const qe_quote *q,
                               int64_t at, int64_t expires, size_t *len)
 {
     jw w;
-    jw_init(&w, a, 4096 + (size_t)q->nlines * 1024 + (size_t)q->nrejected * 160);
+    jw_init(&w, a, 4096 + (size_t)q->nlines * 1024 + (size_t)q->nrejected * 256);
     quote_head_json(&w, id, org_id, at, expires, t, shown_in_snapshot, s);
     rejected_json(&w, a, s, q);
     jw_end(&w);

@@ -86,6 +86,12 @@ test('a cart is priced line by line with lanes, best-in-lane and half-up roundin
   const reasons = Object.fromEntries(q.rejected.map((x) => [x.policy, x.reason]));
   assert.equal(reasons[policy.amount], 'outdone_in_lane');
   assert.equal(reasons[policy.gaming], 'industry_not_eligible');
+  // A rejection names its offer as an applied one does.
+  const gaming = q.rejected.find((x) => x.policy === policy.gaming);
+  assert.deepEqual(gaming.name, { zh: '游戏专享', en: 'Gaming only' });
+  assert.equal(gaming.campaign, campaign.id);
+  assert.equal(gaming.line, null);
+  assert.deepEqual(q.rejected.find((x) => x.policy === policy.amount).name, { zh: '计算减100', en: 'Compute 100 off' });
 });
 
 test('the same cart gives the same prices; another industry gets its own policy', async () => {

@@ -1,7 +1,8 @@
 // Browser tests of offers and quotes: an operator sets up a region, a
 // product, a pack and two campaigns through the API; an enterprise (gaming)
 // then sees the live campaign it is eligible for (and why the other does not
-// apply), builds a quote in the UI with the campaign discount and totals,
+// apply), builds a quote in the UI with the campaign discount and totals
+// and the offers that did not apply by name (one of an ended campaign too),
 // gets a field error beside the right line input, and reads it in Chinese.
 // The order it places is listed on its orders page and opens with the
 // quote's lines; operators see it too, another org neither lists nor opens it.
@@ -69,6 +70,16 @@ before(async () => {
   await created('POST', `/campaigns/${retail.id}/policies`, {
     name: { zh: '直降一百', en: '¥100 off' }, lane: 1, conditions: NO_COND,
     effect: { kind: 'amount_off', value: 10000 }, limits: NO_LIMITS, enabled: true,
+  });
+  // Ended last month: no list of offers shows it, a quote still names it.
+  const spring = await created('POST', '/campaigns', {
+    name: { zh: '春季特惠', en: 'Spring Sale' }, description: { zh: '', en: '' },
+    starts_at: new Date(now - 60 * 86400e3).toISOString(), ends_at: new Date(now - 30 * 86400e3).toISOString(),
+    time_zone: 'Asia/Shanghai', regions: [], industries: [], sizes: [], new_customer_only: false, published: true,
+  });
+  await created('POST', `/campaigns/${spring.id}/policies`, {
+    name: { zh: '春季九折', en: 'Spring 10% off' }, lane: 0, conditions: { ...NO_COND, products: ['ecs.general'] },
+    effect: { kind: 'percent_off', value: 1000 }, limits: NO_LIMITS, enabled: true,
   });
 
   const org = await api('POST', '/orgs', {
@@ -159,6 +170,10 @@ test('an enterprise builds a quote with the campaign discount and the totals', a
     assert.equal(await textOf(page, tid('total-list')), '¥14,950.00');
     assert.equal(await textOf(page, tid('total-discount')), '−¥2,251.80');
     assert.equal(await textOf(page, tid('total-final')), '¥12,698.20');
+    // The offer of the ended campaign is named, with its reason.
+    const spring = page.locator(tid('rejected-item')).filter({ hasText: 'Spring 10% off' });
+    assert.equal(await spring.count(), 1);
+    assert.match(await spring.textContent(), /campaign is not live/);
     await page.screenshot({ path: '/tmp/ui-quote.png', fullPage: true });
 
     // The quote is ordered at its prices.

@@ -307,7 +307,7 @@ export default {
     totalList: 'List price',
     totalDiscount: 'Discount',
     totalFinal: 'Total',
-    rejected: 'Offers that did not apply',
+    rejectedN: 'Offers that did not apply ({n})',
     order: 'Place order',
     orderHint: 'Orders this quote at these prices, if every offer still has room.',
     ordered: 'Order {id} placed: {total}.',

@@ -318,7 +318,7 @@ export default {
     totalList: '目录价合计',
     totalDiscount: '优惠',
     totalFinal: '应付合计',
-    rejected: '未生效的优惠',
+    rejectedN: '未生效的优惠（{n}）',
     order: '下单',
     orderHint: '按此报价下单；若某项优惠已用完，将提示重新报价。',
     ordered: '订单 {id} 已提交：{total}。',

@@ -1,8 +1,8 @@
 // A quote's lines and totals as the quote page shows a fresh quote and the
 // order page shows an ordered one: per line the item, its list price, the
 // offers applied with their amounts and the final price; then the totals.
-// Policy names come from the quote itself (GET /quotes/{id} names them) or
-// from `names` (policy id → name, from GET /offers).
+// Policy names come from the quote itself (a policy deleted since shows its
+// id).
 import { h } from './dom.js';
 import { t, tEnum } from './i18n.js';
 import { facts, badge } from './ui.js';
@@ -20,8 +20,8 @@ function lineItem(cat, line) {
     h('p', { class: 'muted small' }, [`${num(line.quantity)} × ${p?.unit || ''}`.trim(), tEnum('billing', line.billing_mode), periodText(line), line.region].filter(Boolean).join(' · ')));
 }
 
-function appliedItem(a, names, currency) {
-  const label = a.name ? loc(a.name) : (a.policy && names.get(a.policy)) || (a.source === 'pack' || !a.policy ? t('quote.packPrice') : a.policy);
+function appliedItem(a, currency) {
+  const label = a.name ? loc(a.name) : (a.source === 'pack' || !a.policy ? t('quote.packPrice') : a.policy);
   const kind = t(`effectKind.${a.effect}`);
   return h('li', { testid: 'applied' },
     h('span', null, label), ' ', kind !== label ? h('span', { class: 'muted small' }, `(${kind})`) : null, ' ',
@@ -29,7 +29,7 @@ function appliedItem(a, names, currency) {
 }
 
 /** The lines of quote q as a table, then its totals: [table, totals]. */
-export function quoteLines(cat, q, names = new Map()) {
+export function quoteLines(cat, q) {
   const lines = q.lines || [];
   const table = h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('quote.lines') },
     h('table', { class: 'table quote-table' },
@@ -44,7 +44,7 @@ export function quoteLines(cat, q, names = new Map()) {
         h('td', { 'data-label': t('quote.item') }, lineItem(cat, l)),
         h('td', { class: 'num nowrap', 'data-label': t('quote.listPrice'), testid: 'line-list' }, money(l.list_price, q.currency)),
         h('td', { 'data-label': t('quote.applied') }, l.applied?.length
-          ? h('ul', { class: 'applied' }, l.applied.map((a) => appliedItem(a, names, q.currency)))
+          ? h('ul', { class: 'applied' }, l.applied.map((a) => appliedItem(a, q.currency)))
           : h('span', { class: 'muted' }, '—')),
         h('td', { class: 'num nowrap strong', 'data-label': t('quote.finalPrice'), testid: 'line-final' }, money(l.final_price, q.currency)))))));
   const tot = q.totals || {};

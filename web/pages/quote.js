@@ -1,8 +1,9 @@
 // Quote builder (enterprise, partner): pick a region, add product and pack
 // lines, POST /quotes; show each line's list price, the policies applied with
 // their amounts, the final price, the totals and the policies rejected (with
-// the reason). Policy names come from GET /offers. The draft and the last
-// quote are kept while the user stays signed in (e.g. across a language switch).
+// the reason and the line); the answer names every policy it mentions. The
+// draft and the last quote are kept while the user stays signed in (e.g.
+// across a language switch).
 // A quote can then be ordered (POST /orders); the order holds its prices only
 // while every offer it used still has room, else the server says why. The
 // lines and totals are drawn by lib/quoteview.js, as the order page does.
@@ -29,13 +30,6 @@ function fresh() {
 }
 
 const previewing = () => session.user?.role === 'operator';
-
-// Policy id → name, from GET /offers.
-function offerNames(offers) {
-  const names = new Map();
-  for (const c of offers?.campaigns || []) for (const p of c.policies || []) if (p.policy) names.set(p.policy.id, loc(p.policy.name));
-  return names;
-}
 
 // A typed whole number → number; anything else is sent as typed so that the
 // server names the field ("must be an integer").
@@ -93,7 +87,9 @@ function body(region, orderType, rows) {
   };
 }
 
-function result(cat, q, names) {
+const FOLD_AFTER = 12;
+
+function result(cat, q) {
   const rejected = q.rejected || [];
   return card(t('quote.result'), [
     h('p', { class: 'muted quote-meta' },
@@ -102,12 +98,13 @@ function result(cat, q, names) {
       previewing()
         ? h('span', { testid: 'quote-at' }, t('quote.pricedAt', { at: fmtDate(q.at, true) }))
         : h('span', { testid: 'quote-expires' }, t('quote.expires', { at: fmtDate(q.expires_at, true) }))),
-    ...quoteLines(cat, q, names),
+    ...quoteLines(cat, q),
+    // A long list (a cart of many lines against many offers) starts folded.
     rejected.length
-      ? h('div', { class: 'rejected', testid: 'rejected' },
-        h('h3', { class: 'group-title' }, t('quote.rejected')),
+      ? h('details', { class: 'rejected', testid: 'rejected', open: rejected.length <= FOLD_AFTER },
+        h('summary', { class: 'group-title' }, t('quote.rejectedN', { n: rejected.length })),
         h('ul', { class: 'reasons' }, rejected.map((r) => h('li', { testid: 'rejected-item' },
-          h('span', { class: 'strong' }, names.get(r.policy) || r.policy), ' — ',
+          h('span', { class: 'strong' }, r.name ? loc(r.name) : r.policy), ' — ',
           r.line != null ? `${t('quote.lineN', { n: r.line + 1 })}: ` : '',
           reasonText(r)))))
       : null,
@@ -138,13 +135,12 @@ function ordered(o) {
     h('p', null, h('a', { href: `#/orders/${encodeURIComponent(o.id)}`, testid: 'order-link' }, t('quote.seeOrder'))));
 }
 
-function view(cat, names, orgs, meta) {
-  if (previewing() && state.names) names = state.names; // the names of the org previewed last
+function view(cat, orgs, meta) {
   if (!cat.regions.some((r) => r.code === state.region)) {
     const home = session.org?.region;
     state.region = cat.regions.some((r) => r.code === home) ? home : cat.regions[0]?.code || '';
   }
-  const resultSlot = h('div', { 'aria-live': 'polite' }, state.quote ? result(cat, state.quote, names) : null);
+  const resultSlot = h('div', { 'aria-live': 'polite' }, state.quote ? result(cat, state.quote) : null);
   let editor;
   const regionField = select('region', t('quote.region'), cat.regions.map((r) => ({ value: r.code, label: regionLabel(cat, r.code) })),
     { value: state.region, onchange: (e) => { state.region = e.target.value; editor.set(editor.values()); } });
@@ -180,10 +176,9 @@ function view(cat, names, orgs, meta) {
     const b = body(state.region, state.order_type, state.lines);
     if (previewing()) Object.assign(b, { org: state.org || undefined, at: fromLocal(state.at) });
     const q = await post('/quotes', b);
-    if (previewing()) names = state.names = offerNames(await get(`/offers${qs({ org: q.org_id })}`).catch(() => null));
     state.quote = q;
     state.order = null;
-    replace(resultSlot, result(cat, q, names));
+    replace(resultSlot, result(cat, q));
     resultSlot.querySelector('[data-testid="quote-result"]')?.scrollIntoView({ block: 'nearest' });
   });
   return [card(t('quote.build'), form, { testid: 'quote-builder' }), resultSlot];
@@ -196,11 +191,10 @@ export function render() {
     replace(slot, loading());
     Promise.all([
       loadCatalog(),
-      previewing() ? null : get('/offers').catch(() => null),
       previewing() ? fetchAll((after) => get(`/orgs${qs({ limit: 100, after })}`)) : [],
       getMeta(),
-    ]).then(([cat, offers, orgs, meta]) => {
-      replace(slot, cat.regions.length ? view(cat, offerNames(offers), orgs, meta) : card(null, h('p', { class: 'empty' }, t('catalog.noRegions'))));
+    ]).then(([cat, orgs, meta]) => {
+      replace(slot, cat.regions.length ? view(cat, orgs, meta) : card(null, h('p', { class: 'empty' }, t('catalog.noRegions'))));
     }).catch((err) => replace(slot, errorBox(err, load)));
   };
   load();
