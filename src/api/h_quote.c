@@ -101,9 +101,9 @@ static const char *status_of(const qe_campaign *c, int64_t now)
 
 static json_t *campaign_json(const qe_campaign *c, int64_t now)
 {
-    return json_pack("{s:s, s:o, s:o, s:o, s:s}", "id", c->id, "name", text_json(c->name),
+    return json_pack("{s:s, s:o, s:o, s:o, s:s, s:s}", "id", c->id, "name", text_json(c->name),
                      "starts_at", time_json(c->starts_at), "ends_at", time_json(c->ends_at),
-                     "status", status_of(c, now));
+                     "time_zone", c->time_zone ? c->time_zone : "UTC", "status", status_of(c, now));
 }
 
 static json_t *policy_json(const qe_snapshot *s, const qe_policy *p)

@@ -15,6 +15,7 @@ let server;
 let browser;
 let opToken;
 let gamingCampaign;
+let gamingWindow;
 let pack;
 const operator = { role: 'operator', email: uniqueEmail('operator'), name: 'Olivia Ops', password: 'operator pass 1' };
 const ent = { email: uniqueEmail('ent'), password: 'enterprise pass 1', name: 'Ethan Ent' };
@@ -55,6 +56,7 @@ before(async () => {
   });
   const now = Date.now();
   const window = { starts_at: new Date(now - 86400e3).toISOString(), ends_at: new Date(now + 30 * 86400e3).toISOString(), time_zone: 'Asia/Shanghai' };
+  gamingWindow = window;
   gamingCampaign = await created('POST', '/campaigns', {
     name: { zh: '游戏专属月', en: 'Gaming Exclusive Month' }, description: { zh: '游戏行业专属优惠', en: 'Offers for game studios' },
     ...window, regions: [], industries: ['gaming'], sizes: [], new_customer_only: false, published: true,
@@ -100,8 +102,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function signedIn(locale = 'en-US', who = ent, ready = 'org-card') {
-  const p = await newPage(browser, { locale });
+async function signedIn(locale = 'en-US', who = ent, ready = 'org-card', timezoneId = undefined) {
+  const p = await newPage(browser, { locale, timezoneId });
   await p.page.goto(server.url);
   await p.page.waitForSelector(tid('login-form'));
   await login(p.page, who.email, who.password);
@@ -130,6 +132,22 @@ test('the offers page shows the live campaign, its policy in words and why anoth
     await waitText(page, tid('offer-pack'), 'Game launch pack');
     assert.match(await page.locator(tid('offer-pack')).first().textContent(), /Pack price ¥499\.00/);
     await page.screenshot({ path: '/tmp/ui-offers.png', fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a campaign window reads in the campaign time zone, named when the browser is elsewhere', async () => {
+  const { context, page, errors } = await signedIn('en-US', ent, 'org-card', 'Europe/Berlin');
+  try {
+    await page.click(tid('nav-offers'));
+    const live = page.locator(`${tid('offer-campaign')}[data-id="${gamingCampaign.id}"]`);
+    await live.waitFor();
+    const inShanghai = (iso) => new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(iso));
+    const spaced = (s) => s.replace(/\s+/g, ' ').trim();
+    assert.equal(spaced(await live.locator(tid('offer-window')).textContent()),
+      spaced(`${inShanghai(gamingWindow.starts_at)} – ${inShanghai(gamingWindow.ends_at)} (Asia/Shanghai)`));
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

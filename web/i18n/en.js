@@ -262,7 +262,6 @@ export default {
     lead: 'Campaigns that are live or coming up, and whether they apply to your organization.',
     eligible: 'Eligible',
     notEligible: 'Not eligible',
-    window: '{from} – {to}',
     policies: 'Policies',
     noPolicies: 'No policies yet.',
     none: 'No campaign is live or coming up right now.',

@@ -273,7 +273,6 @@ export default {
     lead: '进行中和即将开始的专属活动，以及是否适用于贵组织。',
     eligible: '符合条件',
     notEligible: '不符合条件',
-    window: '{from} – {to}',
     policies: '专属政策',
     noPolicies: '暂无政策。',
     none: '当前没有进行中或即将开始的活动。',

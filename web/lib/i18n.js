@@ -84,13 +84,26 @@ export function fieldMessage(message, label) {
   return fill(lookup(dict, 'form.fieldError') ?? '{message}', { label: label || '', message: msg }).trim();
 }
 
-/** Localized date and time of an RFC 3339 string. */
-export function fmtDate(iso, withTime = false) {
+/** Localized date (and time) of an RFC 3339 string, in `timeZone` (an IANA
+ * name) when given and known, else in the browser's. */
+export function fmtDate(iso, withTime = false, timeZone = undefined) {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
   const opts = withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' };
-  return new Intl.DateTimeFormat(lang, opts).format(d);
+  try {
+    return new Intl.DateTimeFormat(lang, { ...opts, timeZone }).format(d);
+  } catch { // a zone this browser does not know
+    return new Intl.DateTimeFormat(lang, opts).format(d);
+  }
+}
+
+/** "from – to" of a campaign's window, read in the campaign's time zone, as
+ * its operator set it; the zone is named when it is not the browser's. */
+export function fmtWindow(from, to, timeZone, withTime = false) {
+  const text = `${fmtDate(from, withTime, timeZone)} – ${fmtDate(to, withTime, timeZone)}`;
+  const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return timeZone && timeZone !== here ? `${text} (${timeZone})` : text;
 }
 
 document.documentElement.lang = lang;

@@ -4,7 +4,7 @@
 // (GET/POST /campaigns/{id}/policies, PATCH /policies/{id}) with a form that
 // creates or edits one. Amounts are typed in yuan, percentages in percent.
 import { h, replace } from '../lib/dom.js';
-import { t, tEnum, getLang, fmtDate } from '../lib/i18n.js';
+import { t, tEnum, fmtDate } from '../lib/i18n.js';
 import { get, post, request, getMeta } from '../lib/api.js';
 import { input, select, textarea, choices, checkbox, formAlert, submitButton, onSubmit, clearErrors, setFieldError } from '../lib/form.js';
 import { pageHead, card, facts, badge, loading, errorBox, notice } from '../lib/ui.js';
@@ -55,17 +55,6 @@ function fromLocalInput(value, tz) {
     return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:00${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
   } catch {
     return value;
-  }
-}
-
-/** An instant as date and time in the campaign's zone, in the current language. */
-function zoned(iso, tz) {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso || '—';
-  try {
-    return new Intl.DateTimeFormat(getLang(), { dateStyle: 'medium', timeStyle: 'short', timeZone: tz || undefined }).format(d);
-  } catch {
-    return fmtDate(iso, true);
   }
 }
 
@@ -120,8 +109,8 @@ function campaignFacts(c) {
   return card(t('campaign.summary'), facts([
     [t('campaign.status'), statusBadge(c.status), 'campaign-status'],
     [t('campaign.id'), h('code', null, c.id)],
-    [t('campaign.startsAt'), zoned(c.starts_at, c.time_zone)],
-    [t('campaign.endsAt'), zoned(c.ends_at, c.time_zone)],
+    [t('campaign.startsAt'), fmtDate(c.starts_at, true, c.time_zone)],
+    [t('campaign.endsAt'), fmtDate(c.ends_at, true, c.time_zone)],
     [t('campaign.timeZone'), c.time_zone],
   ]), { testid: 'campaign-facts' });
 }

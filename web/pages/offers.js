@@ -2,7 +2,7 @@
 // with my eligibility and the reasons, each policy's effect in words, and the
 // packs with the policies that apply to them.
 import { h, replace } from '../lib/dom.js';
-import { t, tEnum, fmtDate } from '../lib/i18n.js';
+import { t, tEnum, fmtWindow } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
 import { pageHead, card, badge, loading, errorBox } from '../lib/ui.js';
 import { loc, effectText, reasonText, statusBadge, money, num } from '../lib/format.js';
@@ -54,7 +54,7 @@ function campaignCard(entry) {
     h('div', { class: 'offer-head' },
       h('h2', { class: 'card-title' }, loc(c.name)),
       h('span', { class: 'badges' }, statusBadge(c.status), eligibleBadge(entry.eligible))),
-    h('p', { class: 'muted' }, t('offers.window', { from: fmtDate(c.starts_at, true), to: fmtDate(c.ends_at, true) })),
+    h('p', { class: 'muted', testid: 'offer-window' }, fmtWindow(c.starts_at, c.ends_at, c.time_zone, true)),
     loc(c.description) ? h('p', null, loc(c.description)) : null,
     scope(c),
     reasons(entry.reasons),

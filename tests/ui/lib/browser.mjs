@@ -20,9 +20,10 @@ export function uniqueEmail(tag = 'user') {
   return `${tag}-${process.pid}-${Date.now().toString(36)}-${n}@example.com`;
 }
 
-/** A fresh browser context (own cookies and storage) with `locale`, and a page in it. */
-export async function newPage(browser, { locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 860 } });
+/** A fresh browser context (own cookies and storage) with `locale` (and
+ * `timezoneId`, else the machine's), and a page in it. */
+export async function newPage(browser, { locale = 'en-US', timezoneId } = {}) {
+  const context = await browser.newContext({ locale, timezoneId, viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
