@@ -38,6 +38,15 @@ test('operators page through every org and open one', async () => {
     await page.waitForSelector(tid('login-form'));
     await login(page, operator.email, operator.password);
     await page.waitForSelector(tid('no-org'));
+    // Every one of an operator's links is in view on a laptop screen, none
+    // behind a scroll (in both languages).
+    for (const lang of ['zh-CN', 'en']) {
+      await page.selectOption(tid('lang-switch'), lang);
+      await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+      const nav = await page.$eval('nav .nav-link:last-child', (a) => [a.parentElement.scrollWidth, a.parentElement.clientWidth, a.parentElement.children.length]);
+      assert.ok(nav[0] <= nav[1], `${lang}: the links need ${nav[0]}px, the bar is ${nav[1]}px`);
+      assert.ok(nav[2] >= 8, `${lang}: ${nav[2]} links`);
+    }
     await page.click(tid('nav-orgs'));
     await page.waitForSelector(`${tid('orgs-table')} ${tid('row')}`);
     const seen = new Set();
