@@ -99,18 +99,48 @@ static const char *status_of(const qe_campaign *c, int64_t now)
                                 : "ended";
 }
 
-static json_t *campaign_json(const qe_campaign *c, int64_t now)
+/* The names of the bits set in mask, from names (NULL-terminated). */
+static json_t *mask_names(uint32_t mask, const char *const *names)
 {
-    return json_pack("{s:s, s:o, s:o, s:o, s:s, s:s}", "id", c->id, "name", text_json(c->name),
-                     "starts_at", time_json(c->starts_at), "ends_at", time_json(c->ends_at),
-                     "time_zone", c->time_zone ? c->time_zone : "UTC", "status", status_of(c, now));
+    json_t *a = json_array();
+    for (int i = 0; names[i] && i < 32; i++)
+        if (mask >> i & 1)
+            json_array_append_new(a, json_string(names[i]));
+    return a;
 }
 
+/* The codes of a set of regions; [] for "every region". */
+static json_t *region_codes(const qe_snapshot *s, const qe_bits *b)
+{
+    json_t *a = json_array();
+    for (int i = 0; !b->any && i < s->nregions; i++)
+        if (qe_has(b, i))
+            json_array_append_new(a, json_string(s->regions[i].code));
+    return a;
+}
+
+/* A campaign as the offers show it: enough to tell who it is for. */
+static json_t *campaign_json(const qe_snapshot *s, const qe_campaign *c, int64_t now)
+{
+    qe_text none = {"", ""};
+    return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:b}", "id", c->id,
+                     "name", text_json(c->name), "description",
+                     text_json(c->description.zh ? c->description : none), "starts_at",
+                     time_json(c->starts_at), "ends_at", time_json(c->ends_at), "time_zone",
+                     c->time_zone ? c->time_zone : "UTC", "status", status_of(c, now), "regions",
+                     region_codes(s, &c->regions), "industries",
+                     mask_names(c->industries, account_industries), "sizes",
+                     mask_names(c->sizes, account_sizes), "new_customer_only", c->new_only);
+}
+
+/* A policy as the offers show it: its effect and its published limits. */
 static json_t *policy_json(const qe_snapshot *s, const qe_policy *p)
 {
-    return json_pack("{s:s, s:s, s:o, s:i, s:{s:s, s:I}}", "id", p->id, "campaign_id",
-                     s->campaigns[p->campaign].id, "name", text_json(p->name), "lane", p->lane,
-                     "effect", "kind", qe_effects[p->effect], "value", (json_int_t)p->value);
+    return json_pack("{s:s, s:s, s:o, s:i, s:{s:s, s:I}, s:{s:I, s:I, s:I}}", "id", p->id,
+                     "campaign_id", s->campaigns[p->campaign].id, "name", text_json(p->name),
+                     "lane", p->lane, "effect", "kind", qe_effects[p->effect], "value",
+                     (json_int_t)p->value, "limits", "per_org", (json_int_t)p->per_org_limit,
+                     "total", (json_int_t)p->total_limit, "budget", (json_int_t)p->budget);
 }
 
 static json_t *reason_json(int reason)
@@ -161,7 +191,7 @@ int h_offers(req *r)
         if (c->new_only && !q.new_customer)
             json_array_append_new(reasons, reason_json(QR_NOT_NEW));
         json_array_append_new(campaigns,
-                              json_pack("{s:o, s:b, s:o, s:o}", "campaign", campaign_json(c, now),
+                              json_pack("{s:o, s:b, s:o, s:o}", "campaign", campaign_json(s, c, now),
                                         "eligible", json_array_size(reasons) == 0 && any,
                                         "reasons", reasons, "policies", policies));
     }

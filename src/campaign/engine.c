@@ -239,7 +239,8 @@ static int load_campaigns(db_conn *c, arena *a, qe_snapshot *s, err_ctx *e)
     if (!rc)
         rc = db_query(c,
                       "SELECT id, name_zh, name_en, starts_at, ends_at, published,"
-                      " new_customer_only, regions, industries, sizes, time_zone FROM campaigns",
+                      " new_customer_only, regions, industries, sizes, time_zone, description_zh,"
+                      " description_en FROM campaigns",
                       DB_NOARGS, &st, e);
     while (!rc && !(rc = db_step(st, &row, e)) && row && n < cap) {
         qe_campaign *k = &s->campaigns[n++];
@@ -254,8 +255,9 @@ static int load_campaigns(db_conn *c, arena *a, qe_snapshot *s, err_ctx *e)
             .industries = word_bits(db_text(st, 8), account_industries),
             .sizes = word_bits(db_text(st, 9), account_sizes),
             .time_zone = arena_strdup(a, db_text(st, 10)),
+            .description = {arena_strdup(a, db_text(st, 11)), arena_strdup(a, db_text(st, 12))},
         };
-        if (!k->id || !k->name.en || !k->time_zone)
+        if (!k->id || !k->name.en || !k->time_zone || !k->description.zh || !k->description.en)
             rc = err_set(e, ERR_NOMEM, "out of memory");
     }
     db_done(st);

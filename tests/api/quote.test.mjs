@@ -46,7 +46,7 @@ before(async () => {
   policy.pack = pack.id;
   const now = Date.now();
   campaign = await as(t, 'POST', '/api/v1/campaigns', {
-    name: { zh: '专属月', en: 'Exclusive Month' }, description: { zh: '', en: '' },
+    name: { zh: '专属月', en: 'Exclusive Month' }, description: { zh: '行业专属优惠', en: 'Offers for the industry' },
     starts_at: new Date(now - DAY).toISOString(), ends_at: new Date(now + 30 * DAY).toISOString(),
     time_zone: 'Asia/Shanghai', regions: ['cn-north-4'], industries: ['ecommerce', 'gaming'], sizes: [],
     new_customer_only: false, published: true,
@@ -61,7 +61,8 @@ before(async () => {
   policy.order = (await mk({ name: { zh: '满千95折', en: '5% off orders over 1,000' }, lane: 1,
     conditions: { min_order_amount: 100000 }, effect: { kind: 'percent_off', value: 500 } })).id;
   policy.gaming = (await mk({ name: { zh: '游戏专享', en: 'Gaming only' }, lane: 2,
-    conditions: { industries: ['gaming'] }, effect: { kind: 'percent_off', value: 1000 } })).id;
+    conditions: { industries: ['gaming'] }, effect: { kind: 'percent_off', value: 1000 },
+    limits: { per_org: 2, total: 500, budget: 0 } })).id;
   mall = await signup(srv.url, { industry: 'ecommerce', size: 'small' });
   games = await signup(srv.url, { industry: 'gaming', size: 'large' });
 });
@@ -202,11 +203,20 @@ test('offers list the live campaign with eligibility and reasons per org', async
   const c = m.json.campaigns.find((x) => x.campaign.id === campaign.id);
   assert.ok(c, 'the live campaign is offered');
   assert.equal(c.campaign.status, 'live');
+  // Who the campaign is for, in the campaign's own terms and zone.
+  assert.deepEqual(c.campaign.description, { zh: '行业专属优惠', en: 'Offers for the industry' });
+  assert.equal(c.campaign.time_zone, 'Asia/Shanghai');
+  assert.deepEqual(c.campaign.regions, ['cn-north-4']);
+  assert.deepEqual(c.campaign.industries, ['ecommerce', 'gaming']);
+  assert.deepEqual(c.campaign.sizes, []);
+  assert.equal(c.campaign.new_customer_only, false);
   assert.equal(c.eligible, true);
   const byId = Object.fromEntries(c.policies.map((p) => [p.policy.id, p]));
   assert.equal(byId[policy.pct].eligible, true);
   assert.equal(byId[policy.gaming].eligible, false);
   assert.equal(byId[policy.gaming].reasons[0].code, 'industry_not_eligible');
+  assert.deepEqual(byId[policy.gaming].policy.limits, { per_org: 2, total: 500, budget: 0 });
+  assert.deepEqual(byId[policy.pct].policy.limits, { per_org: 0, total: 0, budget: 0 });
   const pack = m.json.packs.find((p) => p.pack === policy.pack);
   assert.ok(pack.policies.includes(policy.order));
 });

@@ -63,7 +63,7 @@ before(async () => {
   });
   await created('POST', `/campaigns/${gamingCampaign.id}/policies`, {
     name: { zh: '云服务器八五折', en: '15% off ECS' }, lane: 0, conditions: { ...NO_COND, products: ['ecs.general'] },
-    effect: { kind: 'percent_off', value: 1500 }, limits: NO_LIMITS, enabled: true,
+    effect: { kind: 'percent_off', value: 1500 }, limits: { per_org: 5, total: 1000, budget: 0 }, enabled: true,
   });
   const retail = await created('POST', '/campaigns', {
     name: { zh: '电商大促', en: 'E-commerce Big Sale' }, description: { zh: '', en: '' },
@@ -122,6 +122,10 @@ test('the offers page shows the live campaign, its policy in words and why anoth
     assert.match(await live.locator(tid('status-live')).textContent(), /Live/);
     assert.match(await live.locator('.offer-head').textContent(), /Eligible/);
     assert.equal((await live.locator(tid('effect')).first().textContent()).trim(), '15% off');
+    // Who it is for and how far it goes, as the operator set them.
+    assert.match(await live.textContent(), /Offers for game studios/);
+    assert.match(await live.textContent(), /Industries: Gaming/);
+    assert.match(await live.locator(tid('offer-policy')).first().textContent(), /5 per organization · 1,000 in all/);
 
     // The e-commerce campaign is listed as not eligible, with the reason in words.
     const other = page.locator(tid('offer-campaign')).filter({ hasText: 'E-commerce Big Sale' });

@@ -1,6 +1,6 @@
 // Offers (enterprise, partner): GET /offers — the live and upcoming campaigns
-// with my eligibility and the reasons, each policy's effect in words, and the
-// packs with the policies that apply to them.
+// (who each is for) with my eligibility and the reasons, each policy's effect
+// in words and its limits, and the packs with the policies that apply to them.
 import { h, replace } from '../lib/dom.js';
 import { t, tEnum, fmtWindow } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
@@ -19,11 +19,11 @@ function reasons(list) {
   return h('ul', { class: 'reasons', testid: 'reasons' }, list.map((r) => h('li', null, reasonText(r))));
 }
 
-function scope(c) {
+function scope(c, cat) {
   const parts = [];
   if (c.industries?.length) parts.push([t('campaign.industries'), c.industries.map((i) => tEnum('industry', i)).join(', ')]);
   if (c.sizes?.length) parts.push([t('campaign.sizes'), c.sizes.map((s) => tEnum('size', s)).join(', ')]);
-  if (c.regions?.length) parts.push([t('campaign.regions'), c.regions.join(', ')]);
+  if (c.regions?.length) parts.push([t('campaign.regions'), c.regions.map((code) => loc(cat.region(code)?.name) || code).join(', ')]);
   if (c.new_customer_only) parts.push([t('campaign.newCustomers'), t('common.yes')]);
   return parts.length ? h('p', { class: 'muted small scope' }, parts.map(([k, v]) => h('span', null, `${k}: ${v}`))) : null;
 }
@@ -48,7 +48,7 @@ function policyRow(entry) {
     reasons(entry.reasons));
 }
 
-function campaignCard(entry) {
+function campaignCard(entry, cat) {
   const c = entry.campaign || {};
   return h('section', { class: 'card offer', testid: 'offer-campaign', 'data-id': c.id, 'aria-label': loc(c.name) },
     h('div', { class: 'offer-head' },
@@ -56,7 +56,7 @@ function campaignCard(entry) {
       h('span', { class: 'badges' }, statusBadge(c.status), eligibleBadge(entry.eligible))),
     h('p', { class: 'muted', testid: 'offer-window' }, fmtWindow(c.starts_at, c.ends_at, c.time_zone, true)),
     loc(c.description) ? h('p', null, loc(c.description)) : null,
-    scope(c),
+    scope(c, cat),
     reasons(entry.reasons),
     entry.policies?.length
       ? h('div', null, h('h3', { class: 'group-title' }, t('offers.policies')),
@@ -94,7 +94,7 @@ export function render() {
       for (const c of campaigns) for (const p of c.policies || []) if (p.policy) names.set(p.policy.id, loc(p.policy.name));
       replace(slot,
         campaigns.length
-          ? campaigns.map(campaignCard)
+          ? campaigns.map((e) => campaignCard(e, cat))
           : card(null, h('p', { class: 'empty', testid: 'empty' }, t('offers.none'))),
         packsCard(offers || {}, cat, names),
         h('p', null, h('a', { href: '#/quote', class: 'btn btn-primary', testid: 'to-quote' }, t('offers.toQuote'))));
