@@ -142,6 +142,24 @@ test('the offers page shows the live campaign, its policy in words and why anoth
   }
 });
 
+test('home lists the campaigns live or coming up and how many of their offers apply', async () => {
+  const { context, page, errors } = await signedIn();
+  try {
+    const gaming = page.locator(`${tid('home-campaign')}[data-id="${gamingCampaign.id}"]`);
+    await gaming.waitFor();
+    assert.match(await gaming.textContent(), /Gaming Exclusive Month/);
+    assert.equal(await textOf(page, `${tid('home-campaign')}[data-id="${gamingCampaign.id}"] ${tid('home-campaign-apply')}`), '1 of 1 offers apply to you');
+    const retail = page.locator(tid('home-campaign')).filter({ hasText: 'E-commerce Big Sale' });
+    assert.match(await retail.locator(tid('home-campaign-apply')).textContent(), /0 of 1 offers/);
+    assert.equal(await page.locator(tid('home-campaign')).filter({ hasText: 'Spring Sale' }).count(), 0, 'an ended campaign is not listed');
+    await page.click(tid('home-quote'));
+    await page.waitForSelector(tid('quote-form'));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a campaign window reads in the campaign time zone, named when the browser is elsewhere', async () => {
   const { context, page, errors } = await signedIn('en-US', ent, 'org-card', 'Europe/Berlin');
   try {

@@ -1,8 +1,12 @@
-// Home: who I am (GET /me, already loaded into the session) and my org.
-import { h } from '../lib/dom.js';
-import { t, tEnum, fmtDate } from '../lib/i18n.js';
+// Home: who I am (GET /me, already loaded into the session) and my org; for
+// an enterprise or partner, the campaigns live or coming up and how many of
+// their offers apply to it (GET /offers); shortcuts to what each role does.
+import { h, replace } from '../lib/dom.js';
+import { t, tEnum, fmtDate, fmtWindow } from '../lib/i18n.js';
+import { get } from '../lib/api.js';
 import { session } from '../lib/session.js';
-import { pageHead, card, facts, badge } from '../lib/ui.js';
+import { pageHead, card, facts, badge, loading, errorBox } from '../lib/ui.js';
+import { loc, statusBadge, num } from '../lib/format.js';
 
 export const title = () => t('home.title');
 
@@ -42,8 +46,17 @@ function orgCard(org) {
 
 function shortcuts(user, org) {
   const links = [];
+  const buyer = user.role === 'enterprise' || user.role === 'partner';
+  if (buyer) {
+    links.push(['#/quote', t('home.goQuote'), 'go-quote']);
+    links.push(['#/orders', t('home.goOrders'), 'go-orders']);
+  }
+  if (user.role === 'enterprise') links.push(['#/credits', t('home.goCredits'), 'go-credits']);
   if (org) links.push(['#/members', user.admin ? t('home.goMembersAdmin') : t('home.goMembers'), 'go-members']);
   if (user.role === 'operator') {
+    links.push(['#/campaigns', t('home.goCampaigns'), 'go-campaigns']);
+    links.push(['#/funds', t('home.goFunds'), 'go-funds']);
+    links.push(['#/setup', t('home.goSetup'), 'go-setup']);
     links.push(['#/orgs', t('home.goOrgs'), 'go-orgs']);
     links.push(['#/users', t('home.goUsers'), 'go-users']);
   }
@@ -60,13 +73,47 @@ function program() {
   ], { cls: 'card-soft' });
 }
 
+// The campaigns live or coming up (live first), each with its window and how
+// many of its offers apply to my org, and the way to them.
+function campaignsNow(offers) {
+  const list = [...(offers?.campaigns || [])]
+    .sort((a, b) => (a.campaign?.status === 'live' ? 0 : 1) - (b.campaign?.status === 'live' ? 0 : 1));
+  const body = list.length
+    ? h('ul', { class: 'links' }, list.map((e) => {
+      const c = e.campaign || {};
+      const apply = (e.policies || []).filter((p) => p.eligible).length;
+      return h('li', { testid: 'home-campaign', 'data-id': c.id },
+        h('a', { href: '#/offers', class: 'link-row' },
+          h('span', null,
+            h('span', { class: 'strong' }, loc(c.name)), ' ', statusBadge(c.status),
+            h('span', { class: 'muted small block' }, fmtWindow(c.starts_at, c.ends_at, c.time_zone)),
+            h('span', { class: 'small block', testid: 'home-campaign-apply' },
+              t('home.offersApply', { n: num(apply), m: num((e.policies || []).length) }))),
+          h('span', { 'aria-hidden': 'true' }, '→')));
+    }))
+    : h('p', { class: 'muted', testid: 'home-no-campaign' }, t('home.nowEmpty'));
+  return card(t('home.now'), [body,
+    h('p', { class: 'form-actions' },
+      h('a', { href: '#/offers', class: 'btn btn-secondary', testid: 'home-offers' }, t('home.goOffers')),
+      h('a', { href: '#/quote', class: 'btn btn-primary', testid: 'home-quote' }, t('offers.toQuote')))],
+  { testid: 'home-campaigns' });
+}
+
+function campaignsSlot() {
+  const slot = h('div', null, loading());
+  const load = () => get('/offers').then((o) => replace(slot, campaignsNow(o))).catch((err) => replace(slot, errorBox(err, load)));
+  load();
+  return slot;
+}
+
 export function render() {
   const { user, org } = session;
+  const buyer = user.role === 'enterprise' || user.role === 'partner';
   return h('div', { class: 'page' },
     pageHead(t('home.hello', { name: user.name }), [tEnum('role', user.role), org?.name].filter(Boolean).join(' · ')),
     org
       ? h('div', { class: 'grid-main' },
-        h('div', { class: 'stack' }, orgCard(org), program()),
+        h('div', { class: 'stack' }, buyer ? campaignsSlot() : null, orgCard(org), program()),
         h('div', { class: 'stack' }, userCard(user), shortcuts(user, org)))
       : h('div', { class: 'grid-main' },
         h('div', { class: 'stack' }, userCard(user), program()),
