@@ -65,12 +65,7 @@ psql -v orgs="$orgs" -f bench/claims_seed.sql >/dev/null
 serve() { # n -> base URL of a new instance on a free port; its pid in $tmp/srv<n>.pid
   build/cocloud serve --listen 127.0.0.1:0 --db "$url" >"$tmp/srv$1.out" 2>"$tmp/srv$1.log" &
   echo $! >"$tmp/srv$1.pid"
-  n=0
-  until grep -q 'listening on' "$tmp/srv$1.out" 2>/dev/null; do
-    [ $n -lt 100 ] || { cat "$tmp/srv$1.log" >&2; die "cocloud did not start"; }
-    sleep 0.1
-    n=$((n + 1))
-  done
+  listening $! "$tmp/srv$1.out" "$tmp/srv$1.log" cocloud
   sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$tmp/srv$1.out" | head -n 1
 }
 # serve runs in a subshell ($(...)), so the pids come back through files.

@@ -66,13 +66,7 @@ if want http; then
 
   build/cocloud serve --listen 127.0.0.1:0 --db "$tmp/b.db" >"$tmp/srv.out" 2>"$tmp/srv.log" &
   srv_pid=$!
-  n=0
-  until grep -q 'listening on' "$tmp/srv.out" 2>/dev/null; do
-    kill -0 "$srv_pid" 2>/dev/null || { cat "$tmp/srv.log" >&2; die "cocloud did not start"; }
-    [ $n -lt 100 ] || die "cocloud did not say it listens within 10 s"
-    sleep 0.1
-    n=$((n + 1))
-  done
+  listening "$srv_pid" "$tmp/srv.out" "$tmp/srv.log" cocloud
   base=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$tmp/srv.out" | head -n 1)
   say "cocloud at $base"
 
@@ -195,13 +189,7 @@ EOF
   build/bench/mhd_floor "$tmp/www/api/v1/quotes" "${threads:-4}" >"$tmp/floor.out" \
     2>"$tmp/floor.log" &
   floor_pid=$!
-  n=0
-  until grep -q 'listening on' "$tmp/floor.out" 2>/dev/null; do
-    kill -0 "$floor_pid" 2>/dev/null || { cat "$tmp/floor.log" >&2; die "mhd_floor did not start"; }
-    [ $n -lt 100 ] || die "mhd_floor did not say it listens within 10 s"
-    sleep 0.1
-    n=$((n + 1))
-  done
+  listening "$floor_pid" "$tmp/floor.out" "$tmp/floor.log" mhd_floor
   floor_url="http://127.0.0.1:$(sed -n 's/^listening on //p' "$tmp/floor.out")/api/v1/quotes"
   floor_size=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary @bench/cart.json \
     "$floor_url" | wc -c | tr -d ' ')
