@@ -95,6 +95,19 @@ test('a cart is priced line by line with lanes, best-in-lane and half-up roundin
   assert.deepEqual(q.rejected.find((x) => x.policy === policy.amount).name, { zh: '计算减100', en: 'Compute 100 off' });
 });
 
+test('a rejection names a policy with the longest name, quotes and all', async () => {
+  const name = { zh: '长'.repeat(200), en: '"\\'.repeat(100) };
+  const long = await as(op.token, 'POST', `/api/v1/campaigns/${campaign.id}/policies`, {
+    name, lane: 3, conditions: { industries: ['gaming'] }, limits: {}, enabled: true,
+    effect: { kind: 'percent_off', value: 100 },
+  });
+  const r = await quote(mall, { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 1, months: 1 }] });
+  assert.equal(r.status, 201, r.text);
+  const x = r.json.rejected.find((y) => y.policy === long.id);
+  assert.deepEqual(x, { policy: long.id, campaign: campaign.id, name, line: null, reason: 'industry_not_eligible', message: 'industry not eligible' });
+  await as(op.token, 'PATCH', `/api/v1/policies/${long.id}`, { enabled: false });
+});
+
 test('the same cart gives the same prices; another industry gets its own policy', async () => {
   const body = { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 4, months: 12 }] };
   const a = (await quote(mall, body)).json;
