@@ -636,11 +636,8 @@ static int shown_load(req *r, db_conn *c, const quote_terms *terms, shown_table 
             rc = err_set(&r->err, ERR_NOMEM, "out of memory");
         if (rc || !known[i])
             continue; /* a policy gone: its id, and nulls */
-        size_t nzh, nen;
-        const char *zh = jw_quote(r->a, v->name_zh, &nzh), *en = jw_quote(r->a, v->name_en, &nen);
         row->campaign = jw_quote(r->a, v->campaign_id, &row->campaign_len);
-        row->name = zh && en ? arena_printf(r->a, "{\"zh\":%s,\"en\":%s}", zh, en) : NULL;
-        row->name_len = row->name ? strlen(row->name) : 0;
+        row->name = qe_text_json(r->a, (qe_text){v->name_zh, v->name_en}, &row->name_len);
         row->lane = v->lane;
         row->effect = v->effect;
         if (!row->campaign || !row->name)

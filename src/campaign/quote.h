@@ -261,6 +261,10 @@ typedef struct qe_scope {
  * must not change afterwards. Memory comes from a. */
 int quote_index_build(qe_snapshot *s, const qe_scope *scopes, arena *a, err_ctx *e);
 
+/* A name as the JSON text {"zh": ..., "en": ...} in a, its length in *len;
+ * NULL when a runs out. For answers that write names as they are. */
+const char *qe_text_json(arena *a, qe_text t, size_t *len);
+
 int qe_region_find(const qe_snapshot *s, const char *code);
 int qe_product_find(const qe_snapshot *s, const char *code);
 int qe_pack_find(const qe_snapshot *s, const char *id);

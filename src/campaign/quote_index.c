@@ -197,6 +197,19 @@ static void index_put(int **lists, int *counts, int which, int pi, bool fill)
     lists[which][counts[which]++] = pi;
 }
 
+const char *qe_text_json(arena *a, qe_text t, size_t *len)
+{
+    jw w;
+    jw_init(&w, a, 64);
+    jw_object(&w);
+    JW_KEY(&w, "zh");
+    jw_string(&w, t.zh);
+    JW_KEY(&w, "en");
+    jw_string(&w, t.en);
+    jw_end(&w);
+    return jw_done(&w, len);
+}
+
 /* The JSON texts of policies and campaigns that answers repeat. */
 static int build_json(qe_snapshot *s, arena *a, err_ctx *e)
 {
@@ -207,15 +220,7 @@ static int build_json(qe_snapshot *s, arena *a, err_ctx *e)
     }
     for (int pi = 0; pi < s->npolicies; pi++) {
         qe_policy *p = &s->policies[pi];
-        jw w;
-        jw_init(&w, a, 64);
-        jw_object(&w);
-        JW_KEY(&w, "zh");
-        jw_string(&w, p->name.zh);
-        JW_KEY(&w, "en");
-        jw_string(&w, p->name.en);
-        jw_end(&w);
-        p->name_json = jw_done(&w, &p->name_json_len);
+        p->name_json = qe_text_json(a, p->name, &p->name_json_len);
         p->id_json = jw_quote(a, p->id, &p->id_json_len);
         if (!p->name_json || !p->id_json)
             return err_set(e, ERR_NOMEM, "out of memory");
