@@ -122,12 +122,10 @@ static json_t *region_codes(const qe_snapshot *s, const qe_bits *b)
 /* A campaign as the offers show it: enough to tell who it is for. */
 static json_t *campaign_json(const qe_snapshot *s, const qe_campaign *c, int64_t now)
 {
-    qe_text none = {"", ""};
     return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:b}", "id", c->id,
-                     "name", text_json(c->name), "description",
-                     text_json(c->description.zh ? c->description : none), "starts_at",
-                     time_json(c->starts_at), "ends_at", time_json(c->ends_at), "time_zone",
-                     c->time_zone ? c->time_zone : "UTC", "status", status_of(c, now), "regions",
+                     "name", text_json(c->name), "description", text_json(c->description),
+                     "starts_at", time_json(c->starts_at), "ends_at", time_json(c->ends_at),
+                     "time_zone", c->time_zone, "status", status_of(c, now), "regions",
                      region_codes(s, &c->regions), "industries",
                      mask_names(c->industries, account_industries), "sizes",
                      mask_names(c->sizes, account_sizes), "new_customer_only", c->new_only);

@@ -86,8 +86,8 @@ typedef struct qe_campaign {
     const char *id;
     qe_text name;
     int64_t starts_at, ends_at;
-    const char *time_zone; /* IANA name, shown with the window (NULL: UTC) */
-    qe_text description;   /* for the offers; NULL in snapshots built without one */
+    const char *time_zone; /* IANA name, for showing the window (the offers) */
+    qe_text description;   /* for the offers */
     bool published, new_only;
     qe_bits regions;
     uint32_t industries, sizes; /* bit masks; 0 = all */
