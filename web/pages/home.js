@@ -44,10 +44,12 @@ function orgCard(org) {
   ]), { testid: 'org-card' });
 }
 
+// Enterprises and partners buy: they have offers, quotes and orders.
+const buys = (user) => user.role === 'enterprise' || user.role === 'partner';
+
 function shortcuts(user, org) {
   const links = [];
-  const buyer = user.role === 'enterprise' || user.role === 'partner';
-  if (buyer) {
+  if (buys(user)) {
     links.push(['#/quote', t('home.goQuote'), 'go-quote']);
     links.push(['#/orders', t('home.goOrders'), 'go-orders']);
   }
@@ -108,12 +110,11 @@ function campaignsSlot() {
 
 export function render() {
   const { user, org } = session;
-  const buyer = user.role === 'enterprise' || user.role === 'partner';
   return h('div', { class: 'page' },
     pageHead(t('home.hello', { name: user.name }), [tEnum('role', user.role), org?.name].filter(Boolean).join(' · ')),
     org
       ? h('div', { class: 'grid-main' },
-        h('div', { class: 'stack' }, buyer ? campaignsSlot() : null, orgCard(org), program()),
+        h('div', { class: 'stack' }, buys(user) ? campaignsSlot() : null, orgCard(org), program()),
         h('div', { class: 'stack' }, userCard(user), shortcuts(user, org)))
       : h('div', { class: 'grid-main' },
         h('div', { class: 'stack' }, userCard(user), program()),
