@@ -382,3 +382,42 @@ test('an order records each policy\'s discount summed over the quote\'s lines, n
     assert.deepEqual(p.json.usage, { uses: 1, discount: sums[id] }, id);
   }
 });
+
+test('each offered policy says what it needs, in the terms of its own policy object', async () => {
+  const t = op.token;
+  await as(t, 'POST', '/api/v1/products', {
+    code: 'rds.mysql', name: { zh: '云数据库', en: 'RDS for MySQL' }, category: 'database', unit: 'instance',
+    billing_modes: ['monthly', 'yearly'],
+    prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 50000 },
+             { region: 'cn-north-4', billing_mode: 'yearly', unit_price: 500000 }],
+  });
+  const pack = await as(t, 'POST', '/api/v1/packs', {
+    code: 'db-starter', industry: 'ecommerce', scenario: { zh: '数据库', en: 'Databases' },
+    name: { zh: '数据库包', en: 'Database pack' }, description: { zh: '', en: '' },
+    items: [{ product: 'rds.mysql', billing_mode: 'monthly', quantity: 1, months: 1 }], discount_bp: 500,
+  });
+  const conditions = {
+    regions: ['cn-north-4'], industries: ['ecommerce'], sizes: ['small', 'medium'], new_customer_only: true,
+    products: ['rds.mysql'], categories: ['database', 'storage'], packs: [pack.id],
+    billing_modes: ['monthly', 'yearly'], order_types: ['new'],
+    min_quantity: 2, min_line_amount: 100000, min_order_amount: 300000,
+  };
+  const p = await as(t, 'POST', `/api/v1/campaigns/${campaign.id}/policies`, {
+    name: { zh: '数据库满减', en: 'Databases: 20% off' }, lane: 3, conditions,
+    effect: { kind: 'percent_off', value: 2000 }, limits: {}, enabled: true,
+  });
+  const m = await api(srv.url, 'GET', '/api/v1/offers', { token: mall.token });
+  assert.equal(m.status, 200, m.text);
+  const offered = m.json.campaigns.find((x) => x.campaign.id === campaign.id).policies;
+  const mine = offered.find((x) => x.policy.id === p.id);
+  assert.ok(mine, 'the new policy is offered');
+  // The lists come back in the engine's order; compare them as sets.
+  const sorted = (c) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, Array.isArray(v) ? [...v].sort() : v]));
+  assert.deepEqual(sorted(mine.policy.conditions), sorted(conditions));
+  // Every offered policy's conditions are those its own route gives.
+  for (const { policy: o } of offered) {
+    const own = await api(srv.url, 'GET', `/api/v1/policies/${o.id}`, { token: mall.token });
+    assert.equal(own.status, 200, own.text);
+    assert.deepEqual(sorted(o.conditions), sorted(own.json.conditions), o.id);
+  }
+});
