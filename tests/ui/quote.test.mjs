@@ -126,6 +126,8 @@ test('the offers page shows the live campaign, its policy in words and why anoth
     assert.match(await live.textContent(), /Offers for game studios/);
     assert.match(await live.textContent(), /Industries: Gaming/);
     assert.match(await live.locator(tid('offer-policy')).first().textContent(), /5 per organization · 1,000 in all/);
+    // What each policy needs, in words: the products it names, or any line.
+    assert.equal(await live.locator(tid('offer-conditions')).first().textContent(), 'Products: General-purpose ECS');
 
     // The e-commerce campaign is listed as not eligible, with the reason in words.
     const other = page.locator(tid('offer-campaign')).filter({ hasText: 'E-commerce Big Sale' });
@@ -133,6 +135,7 @@ test('the offers page shows the live campaign, its policy in words and why anoth
     assert.match(await other.textContent(), /Not eligible/);
     assert.match(await other.locator(tid('reasons')).first().textContent(), /industry is not eligible/);
     assert.match(await other.textContent(), /¥100\.00 off/);
+    assert.equal(await other.locator(tid('offer-conditions')).first().textContent(), 'Any line');
     await waitText(page, tid('offer-pack'), 'Game launch pack');
     assert.match(await page.locator(tid('offer-pack')).first().textContent(), /Pack price ¥499\.00/);
     await page.screenshot({ path: '/tmp/ui-offers.png', fullPage: true });
@@ -370,6 +373,64 @@ test('enterprises cannot open the operator pages', async () => {
     await page.waitForSelector(tid('forbidden'));
     await page.goto(`${server.url}/#/setup`);
     await page.waitForSelector(tid('forbidden'));
+  } finally {
+    await context.close();
+  }
+});
+
+test('"Quote this pack" puts the pack in a quote, in a region where its offer applies', async () => {
+  // An overseas pack whose special price holds only in an overseas region;
+  // the enterprise's home region is cn-north-4.
+  await created('POST', '/regions', { code: 'ap-southeast-3', name: { zh: '亚太-新加坡', en: 'AP-Singapore' }, area: 'overseas' });
+  await created('POST', '/products', {
+    code: 'ecs.overseas', name: { zh: '海外云服务器', en: 'Overseas ECS' }, category: 'compute', unit: 'instance',
+    billing_modes: ['monthly'], prices: [{ region: 'ap-southeast-3', billing_mode: 'monthly', unit_price: 39900 }],
+  });
+  const starter = await created('POST', '/packs', {
+    code: 'overseas-starter', industry: 'overseas', scenario: { zh: '出海起步', en: 'Going overseas' },
+    name: { zh: '出海起步包', en: 'Overseas starter pack' }, description: { zh: '', en: '' },
+    items: [{ product: 'ecs.overseas', billing_mode: 'monthly', quantity: 2, months: 1 }], discount_bp: 1000,
+  });
+  const now = Date.now();
+  const abroad = await created('POST', '/campaigns', {
+    name: { zh: '出海专属月', en: 'Going Global' }, description: { zh: '', en: '' },
+    starts_at: new Date(now - 86400e3).toISOString(), ends_at: new Date(now + 30 * 86400e3).toISOString(),
+    time_zone: 'Asia/Singapore', regions: ['ap-southeast-3'], industries: [], sizes: [], new_customer_only: false, published: true,
+  });
+  await created('POST', `/campaigns/${abroad.id}/policies`, {
+    name: { zh: '出海起步包特价', en: 'Starter pack special price' }, lane: 0, conditions: { ...NO_COND, packs: [starter.id] },
+    effect: { kind: 'pack_price', value: 59900 }, limits: NO_LIMITS, enabled: true,
+  });
+
+  const { context, page, errors } = await signedIn();
+  try {
+    await page.click(tid('nav-offers'));
+    const card = page.locator(`${tid('offer-pack')}[data-code="overseas-starter"]`);
+    await card.waitFor();
+    assert.match(await card.textContent(), /Starter pack special price/);
+    await card.locator(tid('quote-pack')).click();
+    await page.waitForSelector(tid('quote-form'));
+    // The pack replaces the untouched first line, priced where the offer holds.
+    assert.equal(await page.inputValue(tid('input-region')), 'ap-southeast-3');
+    assert.equal(await page.inputValue(tid('input-lines[0].kind')), 'pack');
+    assert.equal(await page.inputValue(tid('input-lines[0].pack')), starter.id);
+    assert.equal(await page.locator(tid('lines-row')).count(), 1);
+    assert.equal(new URL(page.url()).hash, '#/quote', 'the link is not kept, so it adds the pack once');
+    await page.click(tid('quote-submit'));
+    await page.waitForSelector(tid('quote-result'));
+    const line = page.locator(tid('quote-line')).first();
+    assert.equal((await line.locator(tid('line-list')).textContent()).trim(), '¥798.00');
+    assert.equal(await line.locator(tid('applied')).filter({ hasText: 'Starter pack special price' }).count(), 1);
+    assert.equal((await line.locator(tid('line-final')).textContent()).trim(), '¥599.00');
+
+    // A second pack goes after the line there is, in the region chosen.
+    await page.click(tid('nav-offers'));
+    await page.locator(`${tid('offer-pack')}[data-code="gaming-launch"] ${tid('quote-pack')}`).click();
+    await page.waitForSelector(tid('quote-form'));
+    assert.equal(await page.locator(tid('lines-row')).count(), 2);
+    assert.equal(await page.inputValue(tid('input-lines[1].pack')), pack.id);
+    assert.equal(await page.inputValue(tid('input-region')), 'ap-southeast-3');
+    assert.deepEqual(errors, []);
   } finally {
     await context.close();
   }

@@ -277,6 +277,7 @@ export default {
     none: 'No campaign is live or coming up right now.',
     packPolicies: 'Offers that apply',
     toQuote: 'Build a quote',
+    quotePack: 'Quote this pack',
   },
   quote: {
     title: 'Quote',

@@ -288,6 +288,7 @@ export default {
     none: '当前没有进行中或即将开始的活动。',
     packPolicies: '适用优惠',
     toQuote: '获取报价',
+    quotePack: '为此场景包报价',
   },
   quote: {
     title: '报价',

@@ -84,3 +84,32 @@ export function packPriceText(pack) {
   if (pack.discount_bp != null) return t('pack.discount', { pct: percent(pack.discount_bp) });
   return '—';
 }
+
+/** A policy's conditions in words ("Products: RDS · Billing: Monthly · from 2 units"), or "Any line". */
+export function conditionsText(cond, cat) {
+  if (!cond) return '—';
+  const parts = [];
+  const list = (key, label, fmt) => { if (cond[key]?.length) parts.push(`${label}: ${cond[key].map(fmt).join(', ')}`); };
+  list('products', t('policy.products'), (c) => (cat.product(c) ? loc(cat.product(c).name) : c));
+  list('categories', t('policy.categories'), (c) => tEnum('category', c));
+  list('packs', t('policy.packs'), (id) => (cat.pack(id) ? loc(cat.pack(id).name) : id));
+  list('billing_modes', t('policy.billingModes'), (m) => tEnum('billing', m));
+  list('order_types', t('policy.orderTypes'), (o) => t(`quote.orderType_${o}`));
+  list('regions', t('campaign.regions'), (r) => loc(cat.region(r)?.name) || r);
+  list('industries', t('campaign.industries'), (i) => tEnum('industry', i));
+  list('sizes', t('campaign.sizes'), (s) => tEnum('size', s));
+  if (cond.new_customer_only) parts.push(t('campaign.newOnlyShort'));
+  if (cond.min_quantity) parts.push(t('policy.minQuantityN', { n: num(cond.min_quantity) }));
+  if (cond.min_line_amount) parts.push(t('policy.minLineN', { v: money(cond.min_line_amount) }));
+  if (cond.min_order_amount) parts.push(t('policy.minOrderN', { v: money(cond.min_order_amount) }));
+  return parts.length ? parts.join(' · ') : t('policy.anyLine');
+}
+
+/** A policy's limits in words ("2 per organization · budget ¥500,000.00"), or null when it has none. */
+export function limitsText(l) {
+  const parts = [];
+  if (l?.per_org) parts.push(t('policy.perOrgN', { n: num(l.per_org) }));
+  if (l?.total) parts.push(t('policy.totalN', { n: num(l.total) }));
+  if (l?.budget) parts.push(t('policy.budgetN', { v: money(l.budget) }));
+  return parts.length ? parts.join(' · ') : null;
+}

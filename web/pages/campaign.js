@@ -11,7 +11,7 @@ import { pageHead, card, facts, badge, loading, errorBox, notice } from '../lib/
 import {
   loc, money, num, effectText, statusBadge, parseMoney, moneyInput, parsePercent, percentInput,
 } from '../lib/format.js';
-import { loadCatalog, CATEGORIES, BILLING_MODES } from '../lib/catalog.js';
+import { loadCatalog, conditionsText, limitsText, CATEGORIES, BILLING_MODES } from '../lib/catalog.js';
 
 export const title = (ctx) => (ctx.params.id === 'new' ? t('campaign.newTitle') : t('campaign.title'));
 
@@ -117,33 +117,6 @@ function campaignFacts(c) {
 
 // --- policies
 
-function conditionsText(cond, cat) {
-  if (!cond) return '—';
-  const parts = [];
-  const list = (key, label, fmt) => { if (cond[key]?.length) parts.push(`${label}: ${cond[key].map(fmt).join(', ')}`); };
-  list('products', t('policy.products'), (c) => (cat.product(c) ? loc(cat.product(c).name) : c));
-  list('categories', t('policy.categories'), (c) => tEnum('category', c));
-  list('packs', t('policy.packs'), (id) => (cat.pack(id) ? loc(cat.pack(id).name) : id));
-  list('billing_modes', t('policy.billingModes'), (m) => tEnum('billing', m));
-  list('order_types', t('policy.orderTypes'), (o) => t(`quote.orderType_${o}`));
-  list('regions', t('campaign.regions'), (r) => r);
-  list('industries', t('campaign.industries'), (i) => tEnum('industry', i));
-  list('sizes', t('campaign.sizes'), (s) => tEnum('size', s));
-  if (cond.new_customer_only) parts.push(t('campaign.newOnlyShort'));
-  if (cond.min_quantity) parts.push(t('policy.minQuantityN', { n: num(cond.min_quantity) }));
-  if (cond.min_line_amount) parts.push(t('policy.minLineN', { v: money(cond.min_line_amount) }));
-  if (cond.min_order_amount) parts.push(t('policy.minOrderN', { v: money(cond.min_order_amount) }));
-  return parts.length ? parts.join(' · ') : t('policy.anyLine');
-}
-
-function limitsText(l) {
-  const parts = [];
-  if (l?.per_org) parts.push(t('policy.perOrgN', { n: num(l.per_org) }));
-  if (l?.total) parts.push(t('policy.totalN', { n: num(l.total) }));
-  if (l?.budget) parts.push(t('policy.budgetN', { v: money(l.budget) }));
-  return parts.length ? parts.join(' · ') : t('policy.noLimits');
-}
-
 function policiesTable(policies, cat, onEdit) {
   if (!policies.length) return h('p', { class: 'empty', testid: 'empty' }, t('policy.empty'));
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('policy.list') },
@@ -156,7 +129,7 @@ function policiesTable(policies, cat, onEdit) {
         h('td', { 'data-label': t('policy.lane') }, String(p.lane ?? 0)),
         h('td', { class: 'nowrap', 'data-label': t('policy.effect'), testid: 'policy-effect' }, effectText(p.effect)),
         h('td', { class: 'small', 'data-label': t('policy.conditions') }, conditionsText(p.conditions, cat)),
-        h('td', { class: 'small', 'data-label': t('policy.limits') }, limitsText(p.limits)),
+        h('td', { class: 'small', 'data-label': t('policy.limits') }, limitsText(p.limits) || t('policy.noLimits')),
         h('td', { class: 'small nowrap', 'data-label': t('policy.usage') },
           p.usage ? t('policy.usageText', { n: num(p.usage.uses || 0), v: money(p.usage.discount || 0) }) : '—'),
         h('td', null, h('button', { type: 'button', class: 'btn btn-secondary btn-sm', testid: 'edit-policy', onclick: () => onEdit(p) }, t('common.edit'))))))));

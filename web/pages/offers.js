@@ -1,12 +1,14 @@
 // Offers (enterprise, partner): GET /offers — the live and upcoming campaigns
-// (who each is for) with my eligibility and the reasons, each policy's effect
-// in words and its limits, and the packs with the policies that apply to them.
+// (who each is for) with my eligibility and the reasons, each policy's effect,
+// conditions and limits in words, and the packs with the policies that apply
+// to them, each with a way to quote it (#/quote?pack=…).
 import { h, replace } from '../lib/dom.js';
 import { t, tEnum, fmtWindow } from '../lib/i18n.js';
-import { get } from '../lib/api.js';
+import { get, qs } from '../lib/api.js';
+import { session } from '../lib/session.js';
 import { pageHead, card, badge, loading, errorBox } from '../lib/ui.js';
-import { loc, effectText, reasonText, statusBadge, money, num } from '../lib/format.js';
-import { loadCatalog, packItemText, packPriceText } from '../lib/catalog.js';
+import { loc, effectText, reasonText, statusBadge } from '../lib/format.js';
+import { loadCatalog, packItemText, packPriceText, packListPrice, conditionsText, limitsText } from '../lib/catalog.js';
 
 export const title = () => t('offers.title');
 
@@ -28,22 +30,14 @@ function scope(c, cat) {
   return parts.length ? h('p', { class: 'muted small scope' }, parts.map(([k, v]) => h('span', null, `${k}: ${v}`))) : null;
 }
 
-function limitsText(l) {
-  if (!l) return null;
-  const parts = [];
-  if (l.per_org) parts.push(t('policy.perOrgN', { n: num(l.per_org) }));
-  if (l.total) parts.push(t('policy.totalN', { n: num(l.total) }));
-  if (l.budget) parts.push(t('policy.budgetN', { v: money(l.budget) }));
-  return parts.length ? parts.join(' · ') : null;
-}
-
-function policyRow(entry) {
+function policyRow(entry, cat) {
   const p = entry.policy || {};
   return h('li', { class: 'policy', testid: 'offer-policy', 'data-id': p.id },
     h('div', { class: 'policy-main' },
       h('span', { class: 'strong' }, loc(p.name)),
       h('span', { class: 'effect', testid: 'effect' }, effectText(p.effect)),
       eligibleBadge(entry.eligible)),
+    h('p', { class: 'muted small', testid: 'offer-conditions' }, conditionsText(p.conditions, cat)),
     limitsText(p.limits) ? h('p', { class: 'muted small' }, limitsText(p.limits)) : null,
     reasons(entry.reasons));
 }
@@ -60,11 +54,39 @@ function campaignCard(entry, cat) {
     reasons(entry.reasons),
     entry.policies?.length
       ? h('div', null, h('h3', { class: 'group-title' }, t('offers.policies')),
-        h('ul', { class: 'policies' }, entry.policies.map(policyRow)))
+        h('ul', { class: 'policies' }, entry.policies.map((p) => policyRow(p, cat))))
       : h('p', { class: 'muted small' }, t('offers.noPolicies')));
 }
 
-function packsCard(offers, cat, policyNames) {
+// Where a policy applies: its campaign's regions and its own ([]: anywhere).
+function regionsOf(campaign, policy) {
+  const c = campaign.regions || [], p = policy.conditions?.regions || [];
+  return !c.length ? p : !p.length ? c : c.filter((r) => p.includes(r));
+}
+
+// The region to quote a pack in: for the first of its offers that can be
+// had somewhere that sells the pack, the org's home region if it is one of
+// them, else the first of them.
+function packRegion(cat, pack, policies, policyRegions) {
+  const home = session.org?.region;
+  const sells = (code) => packListPrice(cat, pack, code) !== undefined;
+  for (const id of policies) {
+    const list = policyRegions.get(id)?.length ? policyRegions.get(id) : cat.regions.map((r) => r.code);
+    if (list.includes(home) && sells(home)) return home;
+    const found = list.find(sells);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function quotePackLink(cat, pack, policies, policyRegions) {
+  const region = packRegion(cat, pack, policies, policyRegions);
+  return h('p', { class: 'pack-actions' }, h('a', {
+    href: `#/quote${qs({ pack: pack.id, region })}`, class: 'btn btn-secondary btn-sm', testid: 'quote-pack',
+  }, t('offers.quotePack')));
+}
+
+function packsCard(offers, cat, policyNames, policyRegions) {
   const rows = (offers.packs || []).map((e) => ({ pack: typeof e.pack === 'string' ? cat.pack(e.pack) : e.pack, policies: e.policies || [] }))
     .filter((e) => e.pack)
     .sort((a, b) => (b.policies.length ? 1 : 0) - (a.policies.length ? 1 : 0));
@@ -79,7 +101,8 @@ function packsCard(offers, cat, policyNames) {
     policies.length
       ? h('p', { class: 'small' }, h('span', { class: 'muted' }, `${t('offers.packPolicies')}: `),
         policies.map((id) => policyNames.get(id) || id).join(', '))
-      : null))), { testid: 'offer-packs' });
+      : null,
+    quotePackLink(cat, pack, policies, policyRegions)))), { testid: 'offer-packs' });
 }
 
 export function render() {
@@ -90,13 +113,19 @@ export function render() {
       // Eligible campaigns first, then live before upcoming (the server's order otherwise).
       const rank = (e) => (e.eligible ? 0 : 2) + (e.campaign?.status === 'live' ? 0 : 1);
       const campaigns = [...(offers?.campaigns || [])].sort((a, b) => rank(a) - rank(b));
-      const names = new Map();
-      for (const c of campaigns) for (const p of c.policies || []) if (p.policy) names.set(p.policy.id, loc(p.policy.name));
+      const names = new Map(), regions = new Map();
+      for (const c of campaigns) {
+        for (const p of c.policies || []) {
+          if (!p.policy) continue;
+          names.set(p.policy.id, loc(p.policy.name));
+          regions.set(p.policy.id, regionsOf(c.campaign || {}, p.policy));
+        }
+      }
       replace(slot,
         campaigns.length
           ? campaigns.map((e) => campaignCard(e, cat))
           : card(null, h('p', { class: 'empty', testid: 'empty' }, t('offers.none'))),
-        packsCard(offers || {}, cat, names),
+        packsCard(offers || {}, cat, names, regions),
         h('p', null, h('a', { href: '#/quote', class: 'btn btn-primary', testid: 'to-quote' }, t('offers.toQuote'))));
     }).catch((err) => replace(slot, errorBox(err, load)));
   };

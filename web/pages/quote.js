@@ -7,6 +7,7 @@
 // A quote can then be ordered (POST /orders); the order holds its prices only
 // while every offer it used still has room, else the server says why. The
 // lines and totals are drawn by lib/quoteview.js, as the order page does.
+// A pack's "Quote this pack" (offers) links here with ?pack=…&region=….
 // Operators preview instead: they pick an organization and, if they like, a
 // moment (`org` and `at` of POST /quotes), and see what it would pay then;
 // they place no order.
@@ -20,7 +21,7 @@ import { loc, money, reasonText, fetchAll } from '../lib/format.js';
 import { fromLocal } from '../lib/credit.js';
 import { rowsEditor } from '../lib/rows.js';
 import { quoteLines } from '../lib/quoteview.js';
-import { loadCatalog, modesIn, priceOf, unitPriceText, regionLabel, packPriceText } from '../lib/catalog.js';
+import { loadCatalog, modesIn, priceOf, unitPriceText, regionLabel, packPriceText, packListPrice } from '../lib/catalog.js';
 
 export const title = () => t('quote.title');
 
@@ -135,11 +136,34 @@ function ordered(o) {
     h('p', null, h('a', { href: `#/orders/${encodeURIComponent(o.id)}`, testid: 'order-link' }, t('quote.seeOrder'))));
 }
 
+// A link from a pack (#/quote?pack=…&region=…) adds that pack as a line: in
+// place of an untouched first line, and then picks the region (where its
+// offers apply, else one that sells it); else after the other lines, whose
+// region it keeps. The query is then dropped from the address, so that
+// coming back does not add it again.
+function addLinked(query) {
+  const pack = query?.get('pack');
+  if (!pack) return;
+  const untouched = state.lines.length === 1 && !state.lines[0].product && !state.lines[0].pack;
+  const line = { kind: 'pack', pack, quantity: '1' };
+  state.lines = untouched ? [line] : [...state.lines, line];
+  state.quote = null;
+  state.linked = untouched ? { pack, region: query.get('region') } : null;
+  history.replaceState(null, '', '#/quote');
+}
+
 function view(cat, orgs, meta) {
+  const linked = state.linked;
+  state.linked = null;
+  if (linked?.region && cat.region(linked.region)) state.region = linked.region;
   if (!cat.regions.some((r) => r.code === state.region)) {
     const home = session.org?.region;
     state.region = cat.regions.some((r) => r.code === home) ? home : cat.regions[0]?.code || '';
   }
+  // A linked pack not sold in the region: the first region that sells it.
+  const pack = linked && cat.pack(linked.pack);
+  if (pack && packListPrice(cat, pack, state.region) === undefined)
+    state.region = cat.regions.find((r) => packListPrice(cat, pack, r.code) !== undefined)?.code || state.region;
   const resultSlot = h('div', { 'aria-live': 'polite' }, state.quote ? result(cat, state.quote) : null);
   let editor;
   const regionField = select('region', t('quote.region'), cat.regions.map((r) => ({ value: r.code, label: regionLabel(cat, r.code) })),
@@ -184,8 +208,9 @@ function view(cat, orgs, meta) {
   return [card(t('quote.build'), form, { testid: 'quote-builder' }), resultSlot];
 }
 
-export function render() {
+export function render(ctx) {
   if (!state || state.owner !== session.user?.id) state = fresh();
+  addLinked(ctx?.query);
   const slot = h('div', { class: 'stack' }, loading());
   const load = () => {
     replace(slot, loading());
