@@ -1,54 +1,29 @@
 // cocloud web UI entry: the app shell (top bar, language switch, sign-out)
 // and a hash router. Each page is a module under pages/ exporting
-// `title()` and `render(ctx)`; add a page by adding a module and a ROUTES row.
+// `title()` and `render(ctx)`; add a page by adding a module and a ROUTES row
+// (lib/routes.js).
 import { h, replace } from './lib/dom.js';
 import { t, getLang, setLang, onLangChange, LANGS } from './lib/i18n.js';
 import { setUnauthenticatedHandler, getMeta } from './lib/api.js';
 import { session, loadSession, signOut, clearSession } from './lib/session.js';
 import { loading, errorBox } from './lib/ui.js';
 import { saveDrafts } from './lib/form.js';
+import { match, permits, canOpen } from './lib/routes.js';
 
-// access: 'guest' = only when signed out; otherwise a session is required.
-// roles: allowed user roles; when(): extra condition (e.g. belongs to an org).
-const ROUTES = [
-  { path: '/login', page: 'login', access: 'guest' },
-  { path: '/signup', page: 'signup', access: 'guest' },
-  { path: '/', page: 'home' },
-  { path: '/members', page: 'members', when: () => !!session.org },
-  { path: '/orgs', page: 'orgs', roles: ['operator'] },
-  { path: '/orgs/:id', page: 'members', roles: ['operator'] },
-  { path: '/users', page: 'users', roles: ['operator'] },
-  { path: '/catalog', page: 'catalog' },
-  { path: '/offers', page: 'offers', roles: ['enterprise', 'partner'] },
-  { path: '/quote', page: 'quote', roles: ['enterprise', 'partner', 'operator'] },
-  { path: '/orders', page: 'orders', roles: ['enterprise', 'partner', 'operator'] },
-  { path: '/orders/:id', page: 'order', roles: ['enterprise', 'partner', 'operator'] },
-  { path: '/campaigns', page: 'campaigns', roles: ['operator'] },
-  { path: '/campaigns/:id', page: 'campaign', roles: ['operator'] },
-  { path: '/setup', page: 'setup', roles: ['operator'] },
-  { path: '/credits', page: 'credits', roles: ['enterprise'] },
-  { path: '/funds', page: 'funds', roles: ['operator'] },
-  { path: '/funds/:id', page: 'fund', roles: ['operator'] },
-  { path: '/funds/:id/drops/:drop', page: 'drop', roles: ['operator'] },
-  { path: '/password', page: 'password' },
-];
-
-const hasRole = (...roles) => () => roles.includes(session.user?.role);
-
-// Top navigation; `show` decides visibility for the signed-in user.
+// Top navigation: the links the signed-in user may open (lib/routes.js).
 const NAV = [
   { href: '/', key: 'nav.home', testid: 'nav-home' },
   { href: '/catalog', key: 'nav.catalog', testid: 'nav-catalog' },
-  { href: '/offers', key: 'nav.offers', testid: 'nav-offers', show: hasRole('enterprise', 'partner') },
-  { href: '/quote', key: 'nav.quote', testid: 'nav-quote', show: hasRole('enterprise', 'partner', 'operator') },
-  { href: '/orders', key: 'nav.orders', testid: 'nav-orders', show: hasRole('enterprise', 'partner', 'operator') },
-  { href: '/credits', key: 'nav.credits', testid: 'nav-credits', show: hasRole('enterprise') },
-  { href: '/campaigns', key: 'nav.campaigns', testid: 'nav-campaigns', show: hasRole('operator') },
-  { href: '/setup', key: 'nav.setup', testid: 'nav-setup', show: hasRole('operator') },
-  { href: '/funds', key: 'nav.funds', testid: 'nav-funds', show: hasRole('operator') },
-  { href: '/members', key: 'nav.members', testid: 'nav-members', show: () => !!session.org },
-  { href: '/orgs', key: 'nav.orgs', testid: 'nav-orgs', show: hasRole('operator') },
-  { href: '/users', key: 'nav.users', testid: 'nav-users', show: hasRole('operator') },
+  { href: '/offers', key: 'nav.offers', testid: 'nav-offers' },
+  { href: '/quote', key: 'nav.quote', testid: 'nav-quote' },
+  { href: '/orders', key: 'nav.orders', testid: 'nav-orders' },
+  { href: '/credits', key: 'nav.credits', testid: 'nav-credits' },
+  { href: '/campaigns', key: 'nav.campaigns', testid: 'nav-campaigns' },
+  { href: '/setup', key: 'nav.setup', testid: 'nav-setup' },
+  { href: '/funds', key: 'nav.funds', testid: 'nav-funds' },
+  { href: '/members', key: 'nav.members', testid: 'nav-members' },
+  { href: '/orgs', key: 'nav.orgs', testid: 'nav-orgs' },
+  { href: '/users', key: 'nav.users', testid: 'nav-users' },
   { href: '/password', key: 'nav.password', testid: 'nav-password' },
 ];
 
@@ -64,16 +39,6 @@ function parseHash() {
   const [p, q = ''] = raw.split('?');
   const path = p.startsWith('/') ? p : `/${p}`;
   return { path: path.length > 1 ? path.replace(/\/+$/, '') : path, query: new URLSearchParams(q) };
-}
-
-function match(path) {
-  for (const r of ROUTES) {
-    const names = [];
-    const re = new RegExp(`^${r.path.replace(/:(\w+)/g, (_, n) => { names.push(n); return '([^/]+)'; })}$`);
-    const m = re.exec(path);
-    if (m) return { route: r, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])])) };
-  }
-  return null;
 }
 
 /** Go to `path` ("/orgs"); `replace` keeps it out of the history. */
@@ -113,7 +78,7 @@ function shell(path, main) {
     main, footer()];
   }
   const section = `/${path.split('/')[1] || ''}`;
-  const links = NAV.filter((n) => !n.show || n.show()).map((n) => h('a', {
+  const links = NAV.filter((n) => canOpen(n.href)).map((n) => h('a', {
     href: `#${n.href}`, class: 'nav-link', testid: n.testid,
     'aria-current': section === n.href ? 'page' : null,
   }, t(n.key)));
@@ -165,8 +130,7 @@ async function render({ focusId } = {}) {
     h('p', { class: 'alert-title' }, msg.text)) : null;
 
   let mod = 'notfound';
-  const allowed = route && (!route.roles || route.roles.includes(session.user?.role)) && (!route.when || route.when());
-  if (route && allowed) mod = route.page;
+  if (route && permits(route)) mod = route.page;
   else if (route) mod = 'forbidden';
   replace(main, flashEl, loading());
   try {

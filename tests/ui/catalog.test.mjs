@@ -91,6 +91,15 @@ test('the catalog groups products by category with list prices, and packs by ind
     assert.match(await page.locator(tid('category-database')).textContent(), /云数据库 MySQL/);
     assert.equal(await page.inputValue(tid('catalog-category')), 'database');
     assert.match(await page.locator(tid('packs')).textContent(), /大促备战包/);
+
+    // A pack sold in the region is quoted there from its card.
+    await page.click(`${tid('packs-ecommerce')} ${tid('quote-pack')}`);
+    await page.waitForSelector(tid('quote-form'));
+    assert.equal(await page.inputValue(tid('input-region')), 'cn-north-4');
+    assert.equal(await page.inputValue(tid('input-lines[0].kind')), 'pack');
+    await page.click(tid('quote-submit'));
+    await page.waitForSelector(tid('quote-result'));
+    assert.equal(await textOf(page, tid('total-final')), '¥1,944.45');
     assert.deepEqual(errors, []);
   } finally {
     await context.close();

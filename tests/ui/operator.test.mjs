@@ -81,6 +81,11 @@ test('operators add an expert, who then signs in', async () => {
   try {
     await page.goto(server.url);
     await login(page, operator.email, operator.password);
+    // Home's shortcuts are the pages an operator may open, in an operator's words.
+    await page.waitForSelector(tid('go-campaigns'));
+    assert.match(await textOf(page, tid('go-quote')), /^Preview what an organization would pay/);
+    assert.equal(await page.locator(tid('go-members')).count(), 0, 'an operator belongs to no org');
+    assert.equal(await page.locator(tid('go-credits')).count(), 0);
     await page.click(tid('nav-users'));
     await page.waitForSelector(tid('add-user-form'));
     const expert = { name: 'Chen Jing', email: uniqueEmail('expert'), password: 'expert pass 1' };
@@ -102,6 +107,9 @@ test('operators add an expert, who then signs in', async () => {
     await login(page, expert.email, expert.password);
     await waitText(page, tid('user-role'), 'Expert');
     assert.equal(await page.isVisible(tid('nav-orgs')), false);
+    // An expert neither quotes nor orders: no such shortcut or link.
+    assert.equal(await page.locator(tid('go-password')).count(), 1);
+    assert.equal(await page.locator(`${tid('go-quote')}, ${tid('go-orders')}, ${tid('nav-quote')}`).count(), 0);
     await page.goto(`${server.url}/#/orgs`);
     await page.waitForSelector(tid('forbidden'));
   } finally {

@@ -138,6 +138,8 @@ export default {
     goOffers: 'See my offers',
     goQuote: 'Price a purchase with the campaign offers',
     goOrders: 'See your orders',
+    goPreview: 'Preview what an organization would pay',
+    goAllOrders: 'See every organization\'s orders',
     goCredits: 'Apply for and claim cloud credits',
     goCampaigns: 'Run campaigns and their policies',
     goFunds: 'Manage credit funds, applications and drops',
@@ -213,6 +215,7 @@ export default {
     },
   },
   pack: {
+    quote: 'Quote this pack',
     fixedPrice: 'Pack price {price}',
     discount: '{pct} off the items',
   },
@@ -277,7 +280,6 @@ export default {
     none: 'No campaign is live or coming up right now.',
     packPolicies: 'Offers that apply',
     toQuote: 'Build a quote',
-    quotePack: 'Quote this pack',
   },
   quote: {
     title: 'Quote',

@@ -149,6 +149,8 @@ export default {
     goOffers: '查看我的优惠',
     goQuote: '按活动优惠获取报价',
     goOrders: '查看订单',
+    goPreview: '预览某组织的报价',
+    goAllOrders: '查看所有组织的订单',
     goCredits: '申请和领取上云津贴',
     goCampaigns: '管理活动与政策',
     goFunds: '管理津贴基金、申请和发放',
@@ -224,6 +226,7 @@ export default {
     },
   },
   pack: {
+    quote: '为此场景包报价',
     fixedPrice: '场景包价 {price}',
     discount: '组合优惠 {pct}',
   },
@@ -288,7 +291,6 @@ export default {
     none: '当前没有进行中或即将开始的活动。',
     packPolicies: '适用优惠',
     toQuote: '获取报价',
-    quotePack: '为此场景包报价',
   },
   quote: {
     title: '报价',

@@ -2,6 +2,7 @@
 // (GET /regions, /products (all pages), /packs), with lookups and wording for
 // prices, billing modes and pack items. Fetched fresh by each page.
 import { get, qs } from './api.js';
+import { h } from './dom.js';
 import { t, tEnum } from './i18n.js';
 import { loc, money, num, percent, fetchAll } from './format.js';
 
@@ -112,4 +113,11 @@ export function limitsText(l) {
   if (l?.total) parts.push(t('policy.totalN', { n: num(l.total) }));
   if (l?.budget) parts.push(t('policy.budgetN', { v: money(l.budget) }));
   return parts.length ? parts.join(' · ') : null;
+}
+
+/** "Quote this pack": a link to the quote page that adds the pack, priced in `region` (if given). */
+export function quotePackLink(pack, region) {
+  return h('p', { class: 'pack-actions' }, h('a', {
+    href: `#/quote${qs({ pack: pack.id, region })}`, class: 'btn btn-secondary btn-sm', testid: 'quote-pack',
+  }, t('pack.quote')));
 }

@@ -1,6 +1,7 @@
 // Catalog (everyone signed in): products grouped by category with their list
 // prices in the chosen region, and the scenario packs by industry. One fetch
 // of regions, products and packs; the region and category filters are local.
+// A pack sold in the region can be quoted there (#/quote?pack=…&region=…).
 import { h, replace } from '../lib/dom.js';
 import { t, tEnum } from '../lib/i18n.js';
 import { session } from '../lib/session.js';
@@ -8,8 +9,9 @@ import { pageHead, card, badge, loading, errorBox } from '../lib/ui.js';
 import { loc, money } from '../lib/format.js';
 import {
   loadCatalog, CATEGORIES, BILLING_MODES, PACK_INDUSTRIES, priceOf, modesIn, regionLabel,
-  packItemText, packListPrice, packPriceText,
+  packItemText, packListPrice, packPriceText, quotePackLink,
 } from '../lib/catalog.js';
+import { canOpen } from '../lib/routes.js';
 
 export const title = () => t('catalog.title');
 
@@ -58,7 +60,8 @@ function packCard(cat, pack, region) {
     list !== undefined
       ? h('p', { class: 'pack-price', testid: 'pack-price' },
         final < list ? h('s', { class: 'muted' }, money(list)) : null, ' ', h('span', { class: 'strong' }, money(final)))
-      : h('p', { class: 'muted small' }, t('catalog.packNotInRegion')));
+      : h('p', { class: 'muted small' }, t('catalog.packNotInRegion')),
+    list !== undefined && canOpen('/quote') ? quotePackLink(pack, region) : null);
 }
 
 function packsSection(cat) {

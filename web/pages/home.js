@@ -5,6 +5,7 @@ import { h, replace } from '../lib/dom.js';
 import { t, tEnum, fmtDate, fmtWindow } from '../lib/i18n.js';
 import { get } from '../lib/api.js';
 import { session } from '../lib/session.js';
+import { canOpen } from '../lib/routes.js';
 import { pageHead, card, facts, badge, loading, errorBox } from '../lib/ui.js';
 import { loc, statusBadge, num } from '../lib/format.js';
 
@@ -44,27 +45,26 @@ function orgCard(org) {
   ]), { testid: 'org-card' });
 }
 
-// Enterprises and partners buy: they have offers, quotes and orders.
-const buys = (user) => user.role === 'enterprise' || user.role === 'partner';
+// The shortcuts, in this order, to the pages the user may open (lib/routes.js);
+// the wording of some depends on the role.
+const SHORTCUTS = [
+  ['/campaigns', 'home.goCampaigns', 'go-campaigns'],
+  ['/funds', 'home.goFunds', 'go-funds'],
+  ['/setup', 'home.goSetup', 'go-setup'],
+  ['/quote', (u) => (u.role === 'operator' ? 'home.goPreview' : 'home.goQuote'), 'go-quote'],
+  ['/orders', (u) => (u.role === 'operator' ? 'home.goAllOrders' : 'home.goOrders'), 'go-orders'],
+  ['/credits', 'home.goCredits', 'go-credits'],
+  ['/members', (u) => (u.admin ? 'home.goMembersAdmin' : 'home.goMembers'), 'go-members'],
+  ['/orgs', 'home.goOrgs', 'go-orgs'],
+  ['/users', 'home.goUsers', 'go-users'],
+  ['/password', 'home.goPassword', 'go-password'],
+];
 
-function shortcuts(user, org) {
-  const links = [];
-  if (buys(user)) {
-    links.push(['#/quote', t('home.goQuote'), 'go-quote']);
-    links.push(['#/orders', t('home.goOrders'), 'go-orders']);
-  }
-  if (user.role === 'enterprise') links.push(['#/credits', t('home.goCredits'), 'go-credits']);
-  if (org) links.push(['#/members', user.admin ? t('home.goMembersAdmin') : t('home.goMembers'), 'go-members']);
-  if (user.role === 'operator') {
-    links.push(['#/campaigns', t('home.goCampaigns'), 'go-campaigns']);
-    links.push(['#/funds', t('home.goFunds'), 'go-funds']);
-    links.push(['#/setup', t('home.goSetup'), 'go-setup']);
-    links.push(['#/orgs', t('home.goOrgs'), 'go-orgs']);
-    links.push(['#/users', t('home.goUsers'), 'go-users']);
-  }
-  links.push(['#/password', t('home.goPassword'), 'go-password']);
-  return card(t('home.shortcuts'), h('ul', { class: 'links' },
-    links.map(([href, text, testid]) => h('li', null, h('a', { href, testid, class: 'link-row' }, h('span', null, text), h('span', { 'aria-hidden': 'true' }, '→'))))));
+function shortcuts(user) {
+  const links = SHORTCUTS.filter(([path]) => canOpen(path)).map(([path, key, testid]) =>
+    h('li', null, h('a', { href: `#${path}`, testid, class: 'link-row' },
+      h('span', null, t(typeof key === 'function' ? key(user) : key)), h('span', { 'aria-hidden': 'true' }, '→'))));
+  return card(t('home.shortcuts'), h('ul', { class: 'links' }, links));
 }
 
 function program() {
@@ -114,9 +114,9 @@ export function render() {
     pageHead(t('home.hello', { name: user.name }), [tEnum('role', user.role), org?.name].filter(Boolean).join(' · ')),
     org
       ? h('div', { class: 'grid-main' },
-        h('div', { class: 'stack' }, buys(user) ? campaignsSlot() : null, orgCard(org), program()),
-        h('div', { class: 'stack' }, userCard(user), shortcuts(user, org)))
+        h('div', { class: 'stack' }, canOpen('/offers') ? campaignsSlot() : null, orgCard(org), program()),
+        h('div', { class: 'stack' }, userCard(user), shortcuts(user)))
       : h('div', { class: 'grid-main' },
         h('div', { class: 'stack' }, userCard(user), program()),
-        h('div', { class: 'stack' }, shortcuts(user, org), orgCard(org))));
+        h('div', { class: 'stack' }, shortcuts(user), orgCard(org))));
 }

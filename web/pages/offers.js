@@ -4,11 +4,13 @@
 // to them, each with a way to quote it (#/quote?pack=…).
 import { h, replace } from '../lib/dom.js';
 import { t, tEnum, fmtWindow } from '../lib/i18n.js';
-import { get, qs } from '../lib/api.js';
+import { get } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { pageHead, card, badge, loading, errorBox } from '../lib/ui.js';
 import { loc, effectText, reasonText, statusBadge } from '../lib/format.js';
-import { loadCatalog, packItemText, packPriceText, packListPrice, conditionsText, limitsText } from '../lib/catalog.js';
+import {
+  loadCatalog, packItemText, packPriceText, packListPrice, conditionsText, limitsText, quotePackLink,
+} from '../lib/catalog.js';
 
 export const title = () => t('offers.title');
 
@@ -79,13 +81,6 @@ function packRegion(cat, pack, policies, policyRegions) {
   return undefined;
 }
 
-function quotePackLink(cat, pack, policies, policyRegions) {
-  const region = packRegion(cat, pack, policies, policyRegions);
-  return h('p', { class: 'pack-actions' }, h('a', {
-    href: `#/quote${qs({ pack: pack.id, region })}`, class: 'btn btn-secondary btn-sm', testid: 'quote-pack',
-  }, t('offers.quotePack')));
-}
-
 function packsCard(offers, cat, policyNames, policyRegions) {
   const rows = (offers.packs || []).map((e) => ({ pack: typeof e.pack === 'string' ? cat.pack(e.pack) : e.pack, policies: e.policies || [] }))
     .filter((e) => e.pack)
@@ -102,7 +97,7 @@ function packsCard(offers, cat, policyNames, policyRegions) {
       ? h('p', { class: 'small' }, h('span', { class: 'muted' }, `${t('offers.packPolicies')}: `),
         policies.map((id) => policyNames.get(id) || id).join(', '))
       : null,
-    quotePackLink(cat, pack, policies, policyRegions)))), { testid: 'offer-packs' });
+    quotePackLink(pack, packRegion(cat, pack, policies, policyRegions))))), { testid: 'offer-packs' });
 }
 
 export function render() {
