@@ -131,49 +131,52 @@ static json_t *campaign_json(const qe_snapshot *s, const qe_campaign *c, int64_t
                      mask_names(c->sizes, account_sizes), "new_customer_only", c->new_only);
 }
 
-/* The products and packs each policy names, as arrays of codes and ids by
- * policy index, from the snapshot's lists by product and by pack (a policy
- * keeps no list of its own). NULL when out of memory; free with
- * scope_lists_free. */
-static json_t **scope_lists(const qe_snapshot *s)
+/* What a policy names (the snapshot keeps it only as lists by product and
+ * by pack): its products' codes and its packs' ids, as JSON arrays. */
+typedef struct named {
+    json_t *products, *packs;
+} named;
+
+static void named_free(const qe_snapshot *s, named *n)
 {
-    json_t **l = calloc((size_t)s->npolicies * 2 + 1, sizeof *l);
-    bool ok = l != NULL;
-    for (int pi = 0; ok && pi < 2 * s->npolicies; pi++)
-        ok = (l[pi] = json_array()) != NULL;
+    for (int pi = 0; n && pi < s->npolicies; pi++) {
+        json_decref(n[pi].products);
+        json_decref(n[pi].packs);
+    }
+    free(n);
+}
+
+/* What each policy names, by policy index; NULL when out of memory. */
+static named *named_of(const qe_snapshot *s)
+{
+    named *n = calloc((size_t)s->npolicies + 1, sizeof *n);
+    bool ok = n != NULL;
+    for (int pi = 0; ok && pi < s->npolicies; pi++)
+        ok = (n[pi].products = json_array()) && (n[pi].packs = json_array());
     for (int k = 0; ok && k < s->nproducts; k++)
         for (int i = 0; i < s->by_product_n[k]; i++)
-            ok &= !json_array_append_new(l[2 * s->by_product[k][i]],
+            ok &= !json_array_append_new(n[s->by_product[k][i]].products,
                                          json_string(s->products[k].code));
     for (int k = 0; ok && k < s->npacks; k++)
         for (int i = 0; i < s->by_pack_n[k]; i++)
-            ok &= !json_array_append_new(l[2 * s->by_pack[k][i] + 1], json_string(s->packs[k].id));
-    if (ok || !l)
-        return l;
-    for (int pi = 0; pi < 2 * s->npolicies; pi++)
-        json_decref(l[pi]);
-    free(l);
-    return NULL;
-}
-
-static void scope_lists_free(const qe_snapshot *s, json_t **l)
-{
-    for (int pi = 0; l && pi < 2 * s->npolicies; pi++)
-        json_decref(l[pi]);
-    free(l);
+            ok &= !json_array_append_new(n[s->by_pack[k][i]].packs, json_string(s->packs[k].id));
+    if (!ok) {
+        named_free(s, n);
+        return NULL;
+    }
+    return n;
 }
 
 /* A policy as the offers show it: its effect, its conditions (the shape of
- * the policy object's) and its published limits. scope: scope_lists. */
-static json_t *policy_json(const qe_snapshot *s, int pi, json_t *const *scope)
+ * the policy object's) and its published limits. n: what it names. */
+static json_t *policy_json(const qe_snapshot *s, const qe_policy *p, const named *n)
 {
-    const qe_policy *p = &s->policies[pi];
     json_t *conditions = json_pack(
         "{s:o, s:o, s:o, s:b, s:O, s:o, s:O, s:o, s:o, s:I, s:I, s:I}", "regions",
         region_codes(s, &p->regions), "industries", mask_names(p->industries, account_industries),
         "sizes", mask_names(p->sizes, account_sizes), "new_customer_only", p->new_only,
-        "products", scope[2 * pi], "categories", mask_names(p->categories, qe_categories), "packs",
-        scope[2 * pi + 1], "billing_modes", mask_names(p->modes, qe_modes), "order_types",
+        "products", n->products, "categories", mask_names(p->categories, qe_categories), "packs",
+        n->packs, "billing_modes", mask_names(p->modes, qe_modes), "order_types",
         mask_names(p->order_types, qe_order_types), "min_quantity", (json_int_t)p->min_quantity,
         "min_line_amount", (json_int_t)p->min_line, "min_order_amount", (json_int_t)p->min_order);
     return json_pack("{s:s, s:s, s:o, s:i, s:o, s:{s:s, s:I}, s:{s:I, s:I, s:I}}", "id", p->id,
@@ -205,8 +208,8 @@ int h_offers(req *r)
     if (rc)
         return rc;
     const qe_snapshot *s = snapshot(r);
-    json_t **scope = scope_lists(s);
-    if (!scope)
+    named *names = named_of(s);
+    if (!names)
         return err_set(&r->err, ERR_NOMEM, "out of memory");
     json_t *campaigns = json_array(), *packs = json_array();
     for (int ci = 0; ci < s->ncampaigns; ci++) {
@@ -222,7 +225,7 @@ int h_offers(req *r)
             any |= why < 0;
             json_array_append_new(policies,
                                   json_pack("{s:o, s:b, s:o}", "policy",
-                                            policy_json(s, pi, scope), "eligible", why < 0,
+                                            policy_json(s, &s->policies[pi], &names[pi]), "eligible", why < 0,
                                             "reasons", why < 0 ? json_array()
                                                                : json_pack("[o]", reason_json(why))));
         }
@@ -250,7 +253,7 @@ int h_offers(req *r)
         json_array_append_new(packs, json_pack("{s:s, s:o}", "pack", s->packs[k].id, "policies",
                                                ids));
     }
-    scope_lists_free(s, scope);
+    named_free(s, names);
     return req_json(r, 200,
                     json_pack("{s:o, s:s, s:o, s:o}", "at", time_json(now), "org_id", org.id,
                               "campaigns", campaigns, "packs", packs));
