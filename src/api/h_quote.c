@@ -410,16 +410,39 @@ static void applied_json(jw *w, const qt_line *l, shown_fn show, const void *ctx
     jw_end(w);
 }
 
+/* The minimum a rejection for a minimum names (quantity, line or order list
+ * price), or -1 for the other reasons. */
+static int64_t rejected_minimum(const qe_policy *p, qe_reason why)
+{
+    return why == QR_MIN_QUANTITY ? p->min_quantity
+           : why == QR_MIN_LINE   ? p->min_line
+           : why == QR_MIN_ORDER  ? p->min_order
+                                  : -1;
+}
+
+/* v >= 0 in decimal at out (room for 20 digits); returns the length. */
+static size_t put_digits(char *out, int64_t v)
+{
+    char digits[20];
+    size_t nd = 0, n = 0;
+    for (uint64_t u = (uint64_t)v; nd == 0 || u; u /= 10)
+        digits[nd++] = (char)('0' + u % 10);
+    while (nd)
+        out[n++] = digits[--nd];
+    return n;
+}
+
 /* The rejections, each as {"policy", "campaign", "name", "line", "reason",
- * "message"}: the policy named as an applied one is, so that a reader can
- * tell which offer it was, even one of an ended campaign that no list of
- * offers shows any more. An entry is put together from texts encoded
- * once: the policy's id and name and its campaign's id (in the snapshot)
- * and, per reason, its code and message (here, on first use). */
+ * "message"}, and "minimum" for a minimum not reached (what it takes): the
+ * policy named as an applied one is, so that a reader can tell which offer
+ * it was, even one of an ended campaign that no list of offers shows any
+ * more. An entry is put together from texts encoded once: the policy's id
+ * and name and its campaign's id (in the snapshot) and, per reason, its
+ * code and message (here, on first use). */
 static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote *q)
 {
     static const char head[] = "{\"policy\":", camp[] = ",\"campaign\":", name[] = ",\"name\":",
-                      mid[] = ",\"line\":";
+                      mid[] = ",\"line\":", min[] = ",\"minimum\":";
     const char *tail[QR__COUNT] = {0}; /* ,"reason":...,"message":...} */
     size_t tail_len[QR__COUNT];
     char entry[1024];
@@ -443,8 +466,9 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
             }
             tail_len[why] = strlen(tail[why]);
         }
+        int64_t minimum = rejected_minimum(p, x->reason);
         size_t need = sizeof head + p->id_json_len + sizeof camp + c->id_json_len + sizeof name +
-                      p->name_json_len + sizeof mid + 12 + tail_len[why];
+                      p->name_json_len + sizeof mid + 12 + sizeof min + 20 + tail_len[why];
         if (need > sizeof entry) { /* very long names: piece by piece */
             jw_object(w);
             JW_KEY(w, "policy");
@@ -458,6 +482,10 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
                 jw_null(w);
             else
                 jw_int(w, x->line);
+            if (minimum >= 0) {
+                JW_KEY(w, "minimum");
+                jw_int(w, minimum);
+            }
             JW_KEY(w, "reason");
             jw_string(w, qe_reason_codes[why]);
             JW_KEY(w, "message");
@@ -474,15 +502,13 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
         PUT(name, sizeof name - 1);
         PUT(p->name_json, p->name_json_len);
         PUT(mid, sizeof mid - 1);
-        if (x->line < 0) {
+        if (x->line < 0)
             PUT("null", 4);
-        } else {
-            char digits[12];
-            size_t nd = 0;
-            for (unsigned v = (unsigned)x->line; nd == 0 || v; v /= 10)
-                digits[nd++] = (char)('0' + v % 10);
-            while (nd)
-                entry[n++] = digits[--nd];
+        else
+            n += put_digits(entry + n, x->line);
+        if (minimum >= 0) {
+            PUT(min, sizeof min - 1);
+            n += put_digits(entry + n, minimum);
         }
         PUT(tail[why], tail_len[why]);
 #undef PUT

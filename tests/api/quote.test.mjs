@@ -105,6 +105,12 @@ test('a rejection names a policy with the longest name, quotes and all', async (
   assert.equal(r.status, 201, r.text);
   const x = r.json.rejected.find((y) => y.policy === long.id);
   assert.deepEqual(x, { policy: long.id, campaign: campaign.id, name, line: null, reason: 'industry_not_eligible', message: 'industry not eligible' });
+  // A minimum not reached says what it takes, on this path too.
+  await as(op.token, 'PATCH', `/api/v1/policies/${long.id}`, { conditions: { industries: [], min_quantity: 5 } });
+  const again = await quote(mall, { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 1, months: 1 }] });
+  assert.deepEqual(again.json.rejected.find((y) => y.policy === long.id), {
+    policy: long.id, campaign: campaign.id, name, line: 0, minimum: 5, reason: 'below_min_quantity', message: 'quantity below the minimum',
+  });
   await as(op.token, 'PATCH', `/api/v1/policies/${long.id}`, { enabled: false });
 });
 
@@ -141,7 +147,11 @@ test('packs are priced from their items with their own discount; small orders mi
   assert.deepEqual(back.json, promise);
   const small = await quote(mall, { region: 'cn-north-4', lines: [{ product: 'obs.standard', quantity: 10, months: 1 }] });
   assert.equal(small.json.totals.final, 120);
-  assert.ok(small.json.rejected.some((x) => x.policy === policy.order && x.reason === 'below_min_order_amount' && x.line === null));
+  const below = small.json.rejected.find((x) => x.policy === policy.order);
+  assert.equal(below.reason, 'below_min_order_amount');
+  assert.equal(below.line, null);
+  assert.equal(below.minimum, 100000, 'a minimum not reached says what it takes');
+  for (const x of small.json.rejected.filter((y) => !y.reason.startsWith('below_min'))) assert.equal('minimum' in x, false, x.reason);
 });
 
 test('a region outside the campaign gets list price, with the reason', async () => {

@@ -401,6 +401,10 @@ test('"Quote this pack" puts the pack in a quote, in a region where its offer ap
     name: { zh: '出海起步包特价', en: 'Starter pack special price' }, lane: 0, conditions: { ...NO_COND, packs: [starter.id] },
     effect: { kind: 'pack_price', value: 59900 }, limits: NO_LIMITS, enabled: true,
   });
+  await created('POST', `/campaigns/${abroad.id}/policies`, {
+    name: { zh: '满千九五折', en: '5% off orders from ¥1,000' }, lane: 1, conditions: { ...NO_COND, min_order_amount: 100000 },
+    effect: { kind: 'percent_off', value: 500 }, limits: NO_LIMITS, enabled: true,
+  });
 
   const { context, page, errors } = await signedIn();
   try {
@@ -422,6 +426,9 @@ test('"Quote this pack" puts the pack in a quote, in a region where its offer ap
     assert.equal((await line.locator(tid('line-list')).textContent()).trim(), '¥798.00');
     assert.equal(await line.locator(tid('applied')).filter({ hasText: 'Starter pack special price' }).count(), 1);
     assert.equal((await line.locator(tid('line-final')).textContent()).trim(), '¥599.00');
+    // An offer out of reach says what it would take.
+    assert.match(await page.locator(tid('rejected-item')).filter({ hasText: '5% off orders from' }).textContent(),
+      /The order amount \(list price\) is below the minimum of ¥1,000\.00\./);
 
     // A second pack goes after the line there is, in the region chosen.
     await page.click(tid('nav-offers'));
