@@ -48,6 +48,12 @@ export function navigate(path, { replace: rep = false } = {}) {
   if (rep) { location.replace(target); } else { location.hash = target; }
 }
 
+/** Sign-in, then back to `path` with its query (a quote's pack, say). */
+function toLogin(path, query, rep) {
+  const where = `${path}${String(query) ? `?${query}` : ''}`;
+  navigate(`/login${where === '/' ? '' : `?next=${encodeURIComponent(where)}`}`, { replace: rep });
+}
+
 /** A message shown once at the top of the next page. */
 export function flash(text, tone = 'ok') { flashMsg = { text, tone }; }
 
@@ -114,10 +120,7 @@ async function render({ focusId } = {}) {
   const found = match(path);
   const route = found?.route;
   if (route?.access === 'guest' && session.user) return navigate('/', { replace: true });
-  if (route && route.access !== 'guest' && !session.user) {
-    const next = path === '/' ? '' : `?next=${encodeURIComponent(path)}`;
-    return navigate(`/login${next}`, { replace: true });
-  }
+  if (route && route.access !== 'guest' && !session.user) return toLogin(path, query, true);
   if (!found && !session.user) return navigate('/login', { replace: true });
 
   const main = h('main', { id: 'main', class: `main ${route?.access === 'guest' ? 'main-guest' : ''}`, tabindex: '-1' });
@@ -156,7 +159,8 @@ setUnauthenticatedHandler(() => {
   if (!session.user) return;
   clearSession();
   flash(t('auth.expired'), 'warn');
-  navigate('/login');
+  const { path, query } = parseHash();
+  toLogin(path, query, false);
 });
 
 onLangChange(() => {

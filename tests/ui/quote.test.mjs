@@ -442,3 +442,43 @@ test('"Quote this pack" puts the pack in a quote, in a region where its offer ap
     await context.close();
   }
 });
+
+test('a quote link opened signed out keeps its pack through sign-in', async () => {
+  const { context, page, errors } = await newPage(browser);
+  try {
+    await page.goto(`${server.url}/#/quote?pack=${pack.id}&region=cn-north-4`);
+    await page.waitForSelector(tid('login-form'));
+    assert.equal(new URL(page.url()).hash, `#/login?next=${encodeURIComponent(`/quote?pack=${pack.id}&region=cn-north-4`)}`);
+    await login(page, ent.email, ent.password);
+    await page.waitForSelector(tid('quote-form'));
+    assert.equal(await page.inputValue(tid('input-lines[0].kind')), 'pack');
+    assert.equal(await page.inputValue(tid('input-lines[0].pack')), pack.id);
+    assert.equal(await page.inputValue(tid('input-region')), 'cn-north-4');
+    assert.equal(new URL(page.url()).hash, '#/quote');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a session that ends on a page signs in again and comes back to that page', async () => {
+  const { context, page, errors } = await signedIn();
+  try {
+    await page.goto(`${server.url}/#/quote?pack=${pack.id}&region=cn-north-4`);
+    await page.waitForSelector(tid('quote-form'));
+    // The session ends elsewhere (signed out on another tab, say).
+    const [cookie] = await context.cookies();
+    const out = await fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: { Cookie: `${cookie.name}=${cookie.value}` } });
+    assert.equal(out.status, 204);
+    await page.click(tid('nav-orders'));
+    await page.waitForSelector(tid('login-form'));
+    assert.equal(new URL(page.url()).hash, `#/login?next=${encodeURIComponent('/orders')}`);
+    assert.match(await textOf(page, tid('flash')), /session/i);
+    await login(page, ent.email, ent.password);
+    await page.waitForURL(/#\/orders$/);
+    await waitText(page, tid('page-title'), 'Orders');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
