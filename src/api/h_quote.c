@@ -436,10 +436,11 @@ static size_t put_digits(char *out, int64_t v)
  * "message"}, and "minimum" for a minimum not reached (what it takes): the
  * policy named as an applied one is, so that a reader can tell which offer
  * it was, even one of an ended campaign that no list of offers shows any
- * more. An entry is put together from texts encoded once: the policy's id
- * and name and its campaign's id (in the snapshot) and, per reason, its
- * code and message (here, on first use). */
-static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote *q)
+ * more. A draft campaign's are left out unless `drafts` (operators): its
+ * offers are not public yet. An entry is put together from texts encoded
+ * once: the policy's id and name and its campaign's id (in the snapshot)
+ * and, per reason, its code and message (here, on first use). */
+static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote *q, bool drafts)
 {
     static const char head[] = "{\"policy\":", camp[] = ",\"campaign\":", name[] = ",\"name\":",
                       mid[] = ",\"line\":", min[] = ",\"minimum\":";
@@ -453,6 +454,8 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
         const qe_policy *p = &s->policies[x->policy];
         const qe_campaign *c = &s->campaigns[p->campaign];
         int why = (int)x->reason;
+        if (!c->published && !drafts)
+            continue;
         if (!tail[why]) {
             size_t nc, nm;
             const char *code = jw_quote(a, qe_reason_codes[why], &nc);
@@ -576,15 +579,16 @@ static void quote_head_json(jw *w, const char *id, const char *org_id, int64_t a
 
 /* The answer, written straight to text: a quote can list hundreds of
  * rejections, and this is the hot path of a campaign's opening. What is
- * stored is the terms (quote_terms.h), not the answer. */
+ * stored is the terms (quote_terms.h), not the answer. `drafts`: whether
+ * the rejected list names a draft campaign's offers (for operators). */
 static const char *quote_text(arena *a, const qe_snapshot *s, const qe_quote *q,
                               const quote_terms *t, const char *id, const char *org_id,
-                              int64_t at, int64_t expires, size_t *len)
+                              int64_t at, int64_t expires, bool drafts, size_t *len)
 {
     jw w;
     jw_init(&w, a, 4096 + (size_t)q->nlines * 1024 + (size_t)q->nrejected * 256);
     quote_head_json(&w, id, org_id, at, expires, t, shown_in_snapshot, s);
-    rejected_json(&w, a, s, q);
+    rejected_json(&w, a, s, q, drafts);
     jw_end(&w);
     return jw_done(&w, len);
 }
@@ -644,7 +648,8 @@ int h_quote_create(req *r)
     quote_terms terms;
     if ((rc = quote_terms_of(s, &cart, &out, r->a, &terms, e)))
         return rc;
-    const char *text = quote_text(r->a, s, &out, &terms, id, org.id, cart.at, expires, &len);
+    const char *text =
+        quote_text(r->a, s, &out, &terms, id, org.id, cart.at, expires, operator, &len);
     const char *stored = quote_terms_encode(r->a, &terms, &terms_len);
     if (!text || !stored)
         return err_set(e, ERR_NOMEM, "out of memory");

@@ -431,3 +431,39 @@ test('each offered policy says what it needs, in the terms of its own policy obj
     assert.deepEqual(sorted(o.conditions), sorted(own.json.conditions), o.id);
   }
 });
+
+test('a draft campaign\'s offers are named to operators only, and apply once it is published', async () => {
+  const t = op.token;
+  const now = Date.now();
+  const draft = await as(t, 'POST', '/api/v1/campaigns', {
+    name: { zh: '未公布的计划', en: 'Unannounced plan' }, description: { zh: '', en: '' },
+    starts_at: new Date(now - DAY).toISOString(), ends_at: new Date(now + 30 * DAY).toISOString(),
+    time_zone: 'Asia/Shanghai', regions: [], industries: [], sizes: [], new_customer_only: false, published: false,
+  });
+  const secret = await as(t, 'POST', `/api/v1/campaigns/${draft.id}/policies`, {
+    name: { zh: '五折', en: 'Half price' }, lane: 4, conditions: {}, limits: {}, enabled: true,
+    effect: { kind: 'percent_off', value: 5000 },
+  });
+  const cart = { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 1, months: 1 }] };
+  const names = (q) => JSON.stringify(q.rejected) + JSON.stringify(q.lines);
+
+  const mine = await quote(mall, cart);
+  assert.equal(mine.status, 201, mine.text);
+  assert.ok(!names(mine.json).includes(secret.id) && !names(mine.json).includes(draft.id), 'an enterprise is not told of a draft');
+  assert.ok(mine.json.rejected.length > 0, 'other offers are still explained');
+  const offers = await api(srv.url, 'GET', '/api/v1/offers', { token: mall.token });
+  assert.ok(!offers.text.includes(draft.id));
+
+  const preview = await quote(op, { ...cart, org: mall.org.id });
+  assert.equal(preview.status, 201, preview.text);
+  assert.deepEqual(preview.json.rejected.filter((x) => x.policy === secret.id),
+    [{ policy: secret.id, campaign: draft.id, name: { zh: '五折', en: 'Half price' }, line: null, reason: 'campaign_not_live', message: 'campaign is not live' }]);
+  assert.equal(preview.json.totals.final, mine.json.totals.final);
+
+  await as(t, 'PATCH', `/api/v1/campaigns/${draft.id}`, { published: true });
+  const after = await quote(mall, cart);
+  assert.equal(after.status, 201, after.text);
+  const half = after.json.lines[0].applied.find((x) => x.policy === secret.id);
+  assert.ok(half, after.text);
+  assert.equal(half.amount, Math.round((after.json.lines[0].final_price + half.amount) / 2));
+});
