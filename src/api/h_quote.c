@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/jw.h"
 #include "base/text.h"
+#include "campaign/campaign.h"
 #include "campaign/engine.h"
 #include "campaign/quote.h"
 #include "campaign/quote_store.h"
@@ -91,12 +92,9 @@ static int priced_org(req *r, const char *named, account_org *org, qe_org *q)
     return 0;
 }
 
-static const char *status_of(const qe_campaign *c, int64_t now)
+static campaign_state status_of(const qe_campaign *c, int64_t at)
 {
-    return !c->published ? "draft"
-           : now < c->starts_at ? "scheduled"
-           : now < c->ends_at   ? "live"
-                                : "ended";
+    return campaign_status(c->published, c->starts_at, c->ends_at, at);
 }
 
 /* The names of the bits set in mask, from names (NULL-terminated). */
@@ -125,7 +123,7 @@ static json_t *campaign_json(const qe_snapshot *s, const qe_campaign *c, int64_t
     return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:b}", "id", c->id,
                      "name", text_json(c->name), "description", text_json(c->description),
                      "starts_at", time_json(c->starts_at), "ends_at", time_json(c->ends_at),
-                     "time_zone", c->time_zone, "status", status_of(c, now), "regions",
+                     "time_zone", c->time_zone, "status", campaign_states[status_of(c, now)], "regions",
                      region_codes(s, &c->regions), "industries",
                      mask_names(c->industries, account_industries), "sizes",
                      mask_names(c->sizes, account_sizes), "new_customer_only", c->new_only);
@@ -432,20 +430,46 @@ static size_t put_digits(char *out, int64_t v)
     return n;
 }
 
+/* What a rejection says after its line or minimum: its reason and message,
+ * and for a campaign not live at the quote's moment, the campaign's status
+ * then (draft, scheduled or ended) with a message to match. */
+typedef struct rejected_tail {
+    const char *reason, *status, *message;
+} rejected_tail;
+
+/* The tails of an answer: one per reason, then one per campaign status. */
+enum { TAIL_STATUS = QR__COUNT, TAIL__COUNT = TAIL_STATUS + CAMPAIGN_ENDED + 1 };
+
+static rejected_tail tail_of(int k)
+{
+    static const char *const not_live[CAMPAIGN_ENDED + 1] = {
+        [CAMPAIGN_DRAFT] = "campaign is not published",
+        [CAMPAIGN_SCHEDULED] = "campaign has not started",
+        [CAMPAIGN_LIVE] = "campaign is not live", /* not met: the engine agrees */
+        [CAMPAIGN_ENDED] = "campaign has ended",
+    };
+    if (k < TAIL_STATUS)
+        return (rejected_tail){qe_reason_codes[k], NULL, qe_reason_messages[k]};
+    return (rejected_tail){qe_reason_codes[QR_CAMPAIGN_NOT_LIVE], campaign_states[k - TAIL_STATUS],
+                           not_live[k - TAIL_STATUS]};
+}
+
 /* The rejections, each as {"policy", "campaign", "name", "line", "reason",
- * "message"}, and "minimum" for a minimum not reached (what it takes): the
- * policy named as an applied one is, so that a reader can tell which offer
- * it was, even one of an ended campaign that no list of offers shows any
- * more. A draft campaign's are left out unless `drafts` (operators): its
- * offers are not public yet. An entry is put together from texts encoded
- * once: the policy's id and name and its campaign's id (in the snapshot)
- * and, per reason, its code and message (here, on first use). */
-static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote *q, bool drafts)
+ * "message"}, "minimum" for a minimum not reached (what it takes) and
+ * "campaign_status" for a campaign not live: the policy named as an applied
+ * one is, so that a reader can tell which offer it was, even one of an
+ * ended campaign that no list of offers shows any more. A draft campaign's
+ * are left out unless `drafts` (operators): its offers are not public yet.
+ * An entry is put together from texts encoded once: the policy's id and
+ * name and its campaign's id (in the snapshot) and its tail (here, on
+ * first use). */
+static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote *q, int64_t at,
+                          bool drafts)
 {
     static const char head[] = "{\"policy\":", camp[] = ",\"campaign\":", name[] = ",\"name\":",
                       mid[] = ",\"line\":", min[] = ",\"minimum\":";
-    const char *tail[QR__COUNT] = {0}; /* ,"reason":...,"message":...} */
-    size_t tail_len[QR__COUNT];
+    const char *tail[TAIL__COUNT] = {0}; /* ,"reason":...,"message":...} */
+    size_t tail_len[TAIL__COUNT];
     char entry[1024];
     JW_KEY(w, "rejected");
     jw_array(w);
@@ -453,26 +477,32 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
         const qe_rejection *x = &q->rejected[i];
         const qe_policy *p = &s->policies[x->policy];
         const qe_campaign *c = &s->campaigns[p->campaign];
-        int why = (int)x->reason;
+        int k = x->reason == QR_CAMPAIGN_NOT_LIVE ? TAIL_STATUS + (int)status_of(c, at)
+                                                  : (int)x->reason;
         if (!c->published && !drafts)
             continue;
-        if (!tail[why]) {
-            size_t nc, nm;
-            const char *code = jw_quote(a, qe_reason_codes[why], &nc);
-            const char *msg = jw_quote(a, qe_reason_messages[why], &nm);
-            tail[why] = code && msg ? arena_printf(a, ",\"reason\":%s,\"message\":%s}", code, msg)
-                                    : NULL;
-            if (!tail[why]) {
+        if (!tail[k]) {
+            rejected_tail t = tail_of(k);
+            size_t nc, ns, nm;
+            const char *code = jw_quote(a, t.reason, &nc);
+            const char *status = t.status ? jw_quote(a, t.status, &ns) : "";
+            const char *msg = jw_quote(a, t.message, &nm);
+            tail[k] = code && status && msg
+                          ? arena_printf(a, ",\"reason\":%s%s%s,\"message\":%s}", code,
+                                         t.status ? ",\"campaign_status\":" : "", status, msg)
+                          : NULL;
+            if (!tail[k]) {
                 jw_end(w);
                 jw_end(w); /* unbalanced on purpose: jw_done fails */
                 return;
             }
-            tail_len[why] = strlen(tail[why]);
+            tail_len[k] = strlen(tail[k]);
         }
         int64_t minimum = rejected_minimum(p, x->reason);
         size_t need = sizeof head + p->id_json_len + sizeof camp + c->id_json_len + sizeof name +
-                      p->name_json_len + sizeof mid + 12 + sizeof min + 20 + tail_len[why];
+                      p->name_json_len + sizeof mid + 12 + sizeof min + 20 + tail_len[k];
         if (need > sizeof entry) { /* very long names: piece by piece */
+            rejected_tail t = tail_of(k);
             jw_object(w);
             JW_KEY(w, "policy");
             jw_json(w, p->id_json, p->id_json_len);
@@ -490,9 +520,13 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
                 jw_int(w, minimum);
             }
             JW_KEY(w, "reason");
-            jw_string(w, qe_reason_codes[why]);
+            jw_string(w, t.reason);
+            if (t.status) {
+                JW_KEY(w, "campaign_status");
+                jw_string(w, t.status);
+            }
             JW_KEY(w, "message");
-            jw_string(w, qe_reason_messages[why]);
+            jw_string(w, t.message);
             jw_end(w);
             continue;
         }
@@ -513,7 +547,7 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
             PUT(min, sizeof min - 1);
             n += put_digits(entry + n, minimum);
         }
-        PUT(tail[why], tail_len[why]);
+        PUT(tail[k], tail_len[k]);
 #undef PUT
         jw_json(w, entry, n);
     }
@@ -588,7 +622,7 @@ static const char *quote_text(arena *a, const qe_snapshot *s, const qe_quote *q,
     jw w;
     jw_init(&w, a, 4096 + (size_t)q->nlines * 1024 + (size_t)q->nrejected * 256);
     quote_head_json(&w, id, org_id, at, expires, t, shown_in_snapshot, s);
-    rejected_json(&w, a, s, q, drafts);
+    rejected_json(&w, a, s, q, at, drafts);
     jw_end(&w);
     return jw_done(&w, len);
 }

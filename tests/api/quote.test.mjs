@@ -111,6 +111,12 @@ test('a rejection names a policy with the longest name, quotes and all', async (
   assert.deepEqual(again.json.rejected.find((y) => y.policy === long.id), {
     policy: long.id, campaign: campaign.id, name, line: 0, minimum: 5, reason: 'below_min_quantity', message: 'quantity below the minimum',
   });
+  // And a campaign not live says its status, on this path too.
+  const ended = await quote(op, { org: mall.org.id, at: new Date(Date.now() + 40 * DAY).toISOString(), region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 1, months: 1 }] });
+  assert.equal(ended.status, 201, ended.text);
+  assert.deepEqual(ended.json.rejected.find((y) => y.policy === long.id), {
+    policy: long.id, campaign: campaign.id, name, line: null, reason: 'campaign_not_live', campaign_status: 'ended', message: 'campaign has ended',
+  });
   await as(op.token, 'PATCH', `/api/v1/policies/${long.id}`, { enabled: false });
 });
 
@@ -191,7 +197,17 @@ test('operators preview a moment for an org; before the campaign there is no dis
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.org_id, mall.org.id);
   assert.equal(r.json.totals.final, 29900);
-  assert.ok(r.json.rejected.every((x) => x.reason === 'campaign_not_live'));
+  assert.ok(r.json.rejected.length > 0);
+  for (const x of r.json.rejected) {
+    assert.equal(x.reason, 'campaign_not_live');
+    assert.equal(x.campaign_status, 'scheduled', 'the campaign starts after the moment previewed');
+    assert.equal(x.message, 'campaign has not started');
+  }
+  // After it, the same offers say it has ended.
+  const later = await api(srv.url, 'POST', '/api/v1/quotes', { token: op.token, body: { org: mall.org.id, at: new Date(Date.now() + 40 * DAY).toISOString(), region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 1, months: 1 }] } });
+  assert.equal(later.status, 201, later.text);
+  assert.deepEqual(later.json.rejected.map((x) => [x.policy, x.campaign_status, x.message]),
+    r.json.rejected.map((x) => [x.policy, 'ended', 'campaign has ended']));
   assertFieldErrors(await api(srv.url, 'POST', '/api/v1/quotes', { token: op.token, body: { region: 'cn-north-4', lines: [{ product: 'ecs.general', months: 1 }] } }), 422, 'validation', ['org']);
 });
 
@@ -457,7 +473,7 @@ test('a draft campaign\'s offers are named to operators only, and apply once it 
   const preview = await quote(op, { ...cart, org: mall.org.id });
   assert.equal(preview.status, 201, preview.text);
   assert.deepEqual(preview.json.rejected.filter((x) => x.policy === secret.id),
-    [{ policy: secret.id, campaign: draft.id, name: { zh: '五折', en: 'Half price' }, line: null, reason: 'campaign_not_live', message: 'campaign is not live' }]);
+    [{ policy: secret.id, campaign: draft.id, name: { zh: '五折', en: 'Half price' }, line: null, reason: 'campaign_not_live', campaign_status: 'draft', message: 'campaign is not published' }]);
   assert.equal(preview.json.totals.final, mine.json.totals.final);
 
   await as(t, 'PATCH', `/api/v1/campaigns/${draft.id}`, { published: true });

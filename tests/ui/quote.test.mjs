@@ -2,7 +2,8 @@
 // product, a pack and two campaigns through the API; an enterprise (gaming)
 // then sees the live campaign it is eligible for (and why the other does not
 // apply), builds a quote in the UI with the campaign discount and totals
-// and the offers that did not apply by name (one of an ended campaign too),
+// and the offers that did not apply by name (one of an ended campaign too,
+// which says so),
 // gets a field error beside the right line input, and reads it in Chinese.
 // The order it places is listed on its orders page and opens with the
 // quote's lines; operators see it too, another org neither lists nor opens it.
@@ -216,7 +217,7 @@ test('an enterprise builds a quote with the campaign discount and the totals', a
     // The offer of the ended campaign is named, with its reason.
     const spring = page.locator(tid('rejected-item')).filter({ hasText: 'Spring 10% off' });
     assert.equal(await spring.count(), 1);
-    assert.match(await spring.textContent(), /campaign is not live/);
+    assert.match(await spring.textContent(), /The campaign has ended\./);
     await page.screenshot({ path: '/tmp/ui-quote.png', fullPage: true });
 
     // The quote is ordered at its prices.
@@ -327,7 +328,13 @@ test('an operator previews an org\'s quote now and after the campaign, and place
     await waitText(page, tid('total-final'), '¥14,352.00');
     assert.equal(await page.locator(`${tid('quote-line')} ${tid('applied')}`).count(), 0);
     await waitText(page, tid('rejected-item'), '15% off ECS');
-    assert.match(await page.locator(tid('rejected-item')).filter({ hasText: '15% off ECS' }).textContent(), /campaign is not live/);
+    assert.match(await page.locator(tid('rejected-item')).filter({ hasText: '15% off ECS' }).textContent(), /The campaign has ended\./);
+    // Ten days before it, the campaign has not started.
+    const before = new Date(Date.now() - 10 * 86400e3);
+    await page.fill(tid('input-at'), `${before.getFullYear()}-${p2(before.getMonth() + 1)}-${p2(before.getDate())}T10:00`);
+    await page.click(tid('quote-submit'));
+    await waitText(page, tid('rejected-item'), 'The campaign has not started yet.');
+    assert.match(await page.locator(tid('rejected-item')).filter({ hasText: '15% off ECS' }).textContent(), /has not started yet/);
     await page.screenshot({ path: '/tmp/ui-preview.png', fullPage: true });
     assert.deepEqual(errors, []);
   } finally {

@@ -235,6 +235,9 @@ export default {
   },
   reason: {
     campaign_not_live: 'The campaign is not live at this time.',
+    campaign_not_live_draft: 'The campaign is a draft: it is not published.',
+    campaign_not_live_scheduled: 'The campaign has not started yet.',
+    campaign_not_live_ended: 'The campaign has ended.',
     region_not_in_campaign: 'The region is not part of the campaign.',
     industry_not_eligible: 'Your industry is not eligible.',
     size_not_eligible: 'Your company size is not eligible.',

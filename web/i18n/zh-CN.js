@@ -246,6 +246,9 @@ export default {
   },
   reason: {
     campaign_not_live: '活动当前未在进行中。',
+    campaign_not_live_draft: '活动仍是草稿，尚未发布。',
+    campaign_not_live_scheduled: '活动尚未开始。',
+    campaign_not_live_ended: '活动已结束。',
     region_not_in_campaign: '该区域不在活动范围内。',
     industry_not_eligible: '您所在的行业不在活动范围内。',
     size_not_eligible: '您的企业规模不符合条件。',

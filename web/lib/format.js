@@ -84,10 +84,15 @@ export function effectText(effect, currency) {
 }
 
 /** Why a policy or campaign does not apply: a translated reason code (with the
- * minimum it takes, when the server names one), else the server's message. */
+ * minimum it takes, or the campaign's status, when the server names one), else
+ * the server's message. */
 export function reasonText(reason) {
   if (!reason) return '';
   const code = typeof reason === 'string' ? reason : reason.code || reason.reason;
+  if (reason.campaign_status) {
+    const status = tMaybe(`reason.${code}_${reason.campaign_status}`);
+    if (status) return status;
+  }
   if (reason.minimum != null) {
     const of = tMaybe(`reason.${code}_of`, { n: num(reason.minimum), v: money(reason.minimum) });
     if (of) return of;
