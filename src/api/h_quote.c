@@ -185,10 +185,44 @@ static json_t *policy_json(const qe_snapshot *s, const qe_policy *p, const named
                      (json_int_t)p->budget);
 }
 
-static json_t *reason_json(int reason)
+/* Why a policy does not apply, as offers and rejections say it: its reason
+ * and message, and for a campaign not live at the moment asked about, the
+ * campaign's status then (draft, scheduled or ended) with a message to
+ * match. */
+typedef struct reason_words {
+    const char *reason, *status, *message;
+} reason_words;
+
+/* The kinds of reason_words: one per reason, then one per campaign status. */
+enum { KIND_STATUS = QR__COUNT, KIND__COUNT = KIND_STATUS + CAMPAIGN_ENDED + 1 };
+
+static int reason_kind(qe_reason why, const qe_campaign *c, int64_t at)
 {
-    return json_pack("{s:s, s:s}", "code", qe_reason_codes[reason], "message",
-                     qe_reason_messages[reason]);
+    return why == QR_CAMPAIGN_NOT_LIVE ? KIND_STATUS + (int)status_of(c, at) : (int)why;
+}
+
+static reason_words reason_words_of(int k)
+{
+    static const char *const not_live[CAMPAIGN_ENDED + 1] = {
+        [CAMPAIGN_DRAFT] = "campaign is not published",
+        [CAMPAIGN_SCHEDULED] = "campaign has not started",
+        [CAMPAIGN_LIVE] = "campaign is not live", /* not met: the engine agrees */
+        [CAMPAIGN_ENDED] = "campaign has ended",
+    };
+    if (k < KIND_STATUS)
+        return (reason_words){qe_reason_codes[k], NULL, qe_reason_messages[k]};
+    return (reason_words){qe_reason_codes[QR_CAMPAIGN_NOT_LIVE], campaign_states[k - KIND_STATUS],
+                          not_live[k - KIND_STATUS]};
+}
+
+/* A reason as the offers give it: {"code", "campaign_status"?, "message"}. */
+static json_t *reason_json(qe_reason why, const qe_campaign *c, int64_t at)
+{
+    reason_words t = reason_words_of(reason_kind(why, c, at));
+    json_t *j = json_pack("{s:s, s:s}", "code", t.reason, "message", t.message);
+    if (j && t.status)
+        json_object_set_new(j, "campaign_status", json_string(t.status));
+    return j;
 }
 
 int h_offers(req *r)
@@ -225,16 +259,16 @@ int h_offers(req *r)
                                   json_pack("{s:o, s:b, s:o}", "policy",
                                             policy_json(s, &s->policies[pi], &names[pi]), "eligible", why < 0,
                                             "reasons", why < 0 ? json_array()
-                                                               : json_pack("[o]", reason_json(why))));
+                                                               : json_pack("[o]", reason_json(why, c, now))));
         }
         if (now < c->starts_at)
-            json_array_append_new(reasons, reason_json(QR_CAMPAIGN_NOT_LIVE));
+            json_array_append_new(reasons, reason_json(QR_CAMPAIGN_NOT_LIVE, c, now));
         if (c->industries && !(c->industries >> q.industry & 1))
-            json_array_append_new(reasons, reason_json(QR_INDUSTRY));
+            json_array_append_new(reasons, reason_json(QR_INDUSTRY, c, now));
         if (c->sizes && !(c->sizes >> q.size & 1))
-            json_array_append_new(reasons, reason_json(QR_SIZE));
+            json_array_append_new(reasons, reason_json(QR_SIZE, c, now));
         if (c->new_only && !q.new_customer)
-            json_array_append_new(reasons, reason_json(QR_NOT_NEW));
+            json_array_append_new(reasons, reason_json(QR_NOT_NEW, c, now));
         json_array_append_new(campaigns,
                               json_pack("{s:o, s:b, s:o, s:o}", "campaign", campaign_json(s, c, now),
                                         "eligible", json_array_size(reasons) == 0 && any,
@@ -430,30 +464,6 @@ static size_t put_digits(char *out, int64_t v)
     return n;
 }
 
-/* What a rejection says after its line or minimum: its reason and message,
- * and for a campaign not live at the quote's moment, the campaign's status
- * then (draft, scheduled or ended) with a message to match. */
-typedef struct rejected_tail {
-    const char *reason, *status, *message;
-} rejected_tail;
-
-/* The tails of an answer: one per reason, then one per campaign status. */
-enum { TAIL_STATUS = QR__COUNT, TAIL__COUNT = TAIL_STATUS + CAMPAIGN_ENDED + 1 };
-
-static rejected_tail tail_of(int k)
-{
-    static const char *const not_live[CAMPAIGN_ENDED + 1] = {
-        [CAMPAIGN_DRAFT] = "campaign is not published",
-        [CAMPAIGN_SCHEDULED] = "campaign has not started",
-        [CAMPAIGN_LIVE] = "campaign is not live", /* not met: the engine agrees */
-        [CAMPAIGN_ENDED] = "campaign has ended",
-    };
-    if (k < TAIL_STATUS)
-        return (rejected_tail){qe_reason_codes[k], NULL, qe_reason_messages[k]};
-    return (rejected_tail){qe_reason_codes[QR_CAMPAIGN_NOT_LIVE], campaign_states[k - TAIL_STATUS],
-                           not_live[k - TAIL_STATUS]};
-}
-
 /* The rejections, each as {"policy", "campaign", "name", "line", "reason",
  * "message"}, "minimum" for a minimum not reached (what it takes) and
  * "campaign_status" for a campaign not live: the policy named as an applied
@@ -468,8 +478,8 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
 {
     static const char head[] = "{\"policy\":", camp[] = ",\"campaign\":", name[] = ",\"name\":",
                       mid[] = ",\"line\":", min[] = ",\"minimum\":";
-    const char *tail[TAIL__COUNT] = {0}; /* ,"reason":...,"message":...} */
-    size_t tail_len[TAIL__COUNT];
+    const char *tail[KIND__COUNT] = {0}; /* ,"reason":...,"message":...} */
+    size_t tail_len[KIND__COUNT];
     char entry[1024];
     JW_KEY(w, "rejected");
     jw_array(w);
@@ -477,12 +487,11 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
         const qe_rejection *x = &q->rejected[i];
         const qe_policy *p = &s->policies[x->policy];
         const qe_campaign *c = &s->campaigns[p->campaign];
-        int k = x->reason == QR_CAMPAIGN_NOT_LIVE ? TAIL_STATUS + (int)status_of(c, at)
-                                                  : (int)x->reason;
+        int k = reason_kind(x->reason, c, at);
         if (!c->published && !drafts)
             continue;
         if (!tail[k]) {
-            rejected_tail t = tail_of(k);
+            reason_words t = reason_words_of(k);
             size_t nc, ns, nm;
             const char *code = jw_quote(a, t.reason, &nc);
             const char *status = t.status ? jw_quote(a, t.status, &ns) : "";
@@ -502,7 +511,7 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
         size_t need = sizeof head + p->id_json_len + sizeof camp + c->id_json_len + sizeof name +
                       p->name_json_len + sizeof mid + 12 + sizeof min + 20 + tail_len[k];
         if (need > sizeof entry) { /* very long names: piece by piece */
-            rejected_tail t = tail_of(k);
+            reason_words t = reason_words_of(k);
             jw_object(w);
             JW_KEY(w, "policy");
             jw_json(w, p->id_json, p->id_json_len);

@@ -483,3 +483,28 @@ test('a draft campaign\'s offers are named to operators only, and apply once it 
   assert.ok(half, after.text);
   assert.equal(half.amount, Math.round((after.json.lines[0].final_price + half.amount) / 2));
 });
+
+test('a campaign coming up is offered as not started yet, and its offers are rejected as such', async () => {
+  const now = Date.now();
+  const soon = await as(op.token, 'POST', '/api/v1/campaigns', {
+    name: { zh: '下周活动', en: 'Next week' }, description: { zh: '', en: '' },
+    starts_at: new Date(now + 5 * DAY).toISOString(), ends_at: new Date(now + 12 * DAY).toISOString(),
+    time_zone: 'Asia/Shanghai', regions: [], industries: [], sizes: [], new_customer_only: false, published: true,
+  });
+  const p = await as(op.token, 'POST', `/api/v1/campaigns/${soon.id}/policies`, {
+    name: { zh: '预告', en: 'Coming up' }, lane: 5, conditions: {}, limits: {}, enabled: true,
+    effect: { kind: 'amount_off', value: 100 },
+  });
+  const notYet = { code: 'campaign_not_live', campaign_status: 'scheduled', message: 'campaign has not started' };
+  const m = await api(srv.url, 'GET', '/api/v1/offers', { token: mall.token });
+  assert.equal(m.status, 200, m.text);
+  const c = m.json.campaigns.find((x) => x.campaign.id === soon.id);
+  assert.equal(c.campaign.status, 'scheduled');
+  assert.equal(c.eligible, false);
+  assert.deepEqual(c.reasons, [notYet]);
+  assert.deepEqual(c.policies.map((x) => [x.policy.id, x.eligible, x.reasons]), [[p.id, false, [notYet]]]);
+  const q = await quote(mall, { region: 'cn-north-4', lines: [{ product: 'ecs.general', quantity: 1, months: 1 }] });
+  assert.equal(q.status, 201, q.text);
+  const x = q.json.rejected.find((y) => y.policy === p.id);
+  assert.deepEqual([x.reason, x.campaign_status, x.message, x.line], ['campaign_not_live', 'scheduled', 'campaign has not started', null]);
+});
