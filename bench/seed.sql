@@ -22,13 +22,14 @@ SELECT printf('bench-%02d', i), printf('区域 %d', i), printf('Region %d', i),
        CASE WHEN i < 14 THEN 'domestic' ELSE 'overseas' END, k.now, k.now
 FROM seq, k WHERE i < 20;
 
-INSERT INTO products (code, name_zh, name_en, category, unit, billing_modes, created_at, updated_at)
+INSERT INTO products (code, name_zh, name_en, category, unit_zh, unit_en, billing_modes, created_at,
+                      updated_at)
 SELECT printf('prod.%03d', i), printf('产品 %d', i), printf('Product %d', i),
        CASE a % 13 WHEN 0 THEN 'compute' WHEN 1 THEN 'container' WHEN 2 THEN 'storage'
          WHEN 3 THEN 'network' WHEN 4 THEN 'cdn' WHEN 5 THEN 'database' WHEN 6 THEN 'ai'
          WHEN 7 THEN 'media' WHEN 8 THEN 'analytics' WHEN 9 THEN 'middleware'
          WHEN 10 THEN 'devops' WHEN 11 THEN 'security' ELSE 'other' END,
-       'instance', CASE WHEN b % 10 < 6 THEN 'on_demand,monthly,yearly' ELSE 'monthly,yearly' END,
+       '台', 'instance', CASE WHEN b % 10 < 6 THEN 'on_demand,monthly,yearly' ELSE 'monthly,yearly' END,
        k.now, k.now
 FROM h, k WHERE i < 200;
 

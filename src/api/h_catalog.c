@@ -34,8 +34,8 @@ static json_t *product_json(const catalog_product *p)
         json_array_append_new(prices, json_pack("{s:s, s:s, s:I}", "region", p->prices[i].region,
                                                 "billing_mode", p->prices[i].billing_mode,
                                                 "unit_price", (json_int_t)p->prices[i].unit_price));
-    return json_pack("{s:s, s:o, s:s, s:s, s:o, s:o}", "code", p->code, "name",
-                     jo_text(&p->name), "category", p->category, "unit", p->unit,
+    return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}", "code", p->code, "name",
+                     jo_text(&p->name), "category", p->category, "unit", jo_text(&p->unit),
                      "billing_modes", modes, "prices", prices);
 }
 
@@ -203,7 +203,7 @@ typedef struct product_body {
     {"code", JV_STRING, required, offsetof(product_body, in.code), 0, NULL},             \
     {"name", JV_OBJECT, required, offsetof(product_body, in.name), 0, text_fields},      \
     {"category", JV_STRING, required, offsetof(product_body, in.category), 0, NULL},     \
-    {"unit", JV_STRING, required, offsetof(product_body, in.unit), 0, NULL},             \
+    {"unit", JV_OBJECT, required, offsetof(product_body, in.unit), 0, text_fields},      \
     {"billing_modes", JV_STRINGS, required, offsetof(product_body, in.billing_modes), 8, \
      NULL},                                                                               \
     {"prices", JV_ANY, 0, offsetof(product_body, prices), 0, NULL}, JV_END

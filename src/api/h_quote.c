@@ -255,11 +255,10 @@ int h_offers(req *r)
                 continue;
             int why = quote_policy_blocker(s, &q, pi, now);
             any |= why < 0;
-            json_array_append_new(policies,
-                                  json_pack("{s:o, s:b, s:o}", "policy",
-                                            policy_json(s, &s->policies[pi], &names[pi]), "eligible", why < 0,
-                                            "reasons", why < 0 ? json_array()
-                                                               : json_pack("[o]", reason_json(why, c, now))));
+            json_t *whys = why < 0 ? json_array() : json_pack("[o]", reason_json(why, c, now));
+            json_array_append_new(policies, json_pack("{s:o, s:b, s:o}", "policy",
+                                                      policy_json(s, &s->policies[pi], &names[pi]),
+                                                      "eligible", why < 0, "reasons", whys));
         }
         if (now < c->starts_at)
             json_array_append_new(reasons, reason_json(QR_CAMPAIGN_NOT_LIVE, c, now));

@@ -83,8 +83,8 @@ typedef struct catalog_price_input {
 } catalog_price_input;
 
 typedef struct catalog_product {
-    const char *code, *category, *unit;
-    catalog_text name;
+    const char *code, *category;
+    catalog_text name, unit; /* unit: what one unit is (台 / instance, GB, Mbps ...) */
     unsigned modes; /* bits of catalog_billing_modes */
     int nprices;
     catalog_price *prices; /* by region, then mode */
@@ -92,8 +92,8 @@ typedef struct catalog_product {
 } catalog_product;
 
 typedef struct catalog_product_input {
-    const char *code, *category, *unit;
-    catalog_text name;
+    const char *code, *category;
+    catalog_text name, unit;
     jv_strings billing_modes;
     bool prices_set;
     size_t nprices;

@@ -188,14 +188,7 @@ int catalog_check_product(const catalog_product_input *in, bool partial, err_ctx
         check_enum(in->category, catalog_categories, "category", e);
     else if (!partial)
         err_field_add(e, "category", "is required");
-    if (in->unit) {
-        if (text_blank(in->unit))
-            err_field_add(e, "unit", "must not be empty");
-        else if (text_chars(in->unit) > CATALOG_UNIT_MAX)
-            err_field_add(e, "unit", "must be at most %d characters", CATALOG_UNIT_MAX);
-    } else if (!partial) {
-        err_field_add(e, "unit", "is required");
-    }
+    text_check_i18n(&in->unit, "unit", !partial, false, CATALOG_UNIT_MAX, e);
     if (in->billing_modes.set)
         modes = check_modes(&in->billing_modes, e);
     else if (!partial)

@@ -20,7 +20,7 @@
 
 #define REGION_COLS "code, name_zh, name_en, area, created_at, updated_at"
 #define PRODUCT_COLS \
-    "code, name_zh, name_en, category, unit, billing_modes, created_at, updated_at"
+    "code, name_zh, name_en, category, unit_zh, unit_en, billing_modes, created_at, updated_at"
 #define PACK_COLS                                                                      \
     "id, code, industry, scenario_zh, scenario_en, name_zh, name_en, description_zh," \
     " description_en, price, discount_bp, created_at, updated_at"
@@ -232,11 +232,13 @@ static int read_product(arena *a, db_stmt *st, catalog_product *p, err_ctx *e)
 {
     *p = (catalog_product){
         .code = dup_col(a, st, 0), .name = {dup_col(a, st, 1), dup_col(a, st, 2)},
-        .category = dup_col(a, st, 3), .unit = dup_col(a, st, 4),
-        .modes = modes_parse(db_text(st, 5)), .created_at = db_int(st, 6),
-        .updated_at = db_int(st, 7),
+        .category = dup_col(a, st, 3), .unit = {dup_col(a, st, 4), dup_col(a, st, 5)},
+        .modes = modes_parse(db_text(st, 6)), .created_at = db_int(st, 7),
+        .updated_at = db_int(st, 8),
     };
-    return p->code && p->name.zh && p->name.en && p->category && p->unit ? 0 : nomem(e);
+    return p->code && p->name.zh && p->name.en && p->category && p->unit.zh && p->unit.en
+               ? 0
+               : nomem(e);
 }
 
 /* Reads price rows (PRICE_COLS, PRICE_ORDER) and hands each product of
@@ -432,10 +434,10 @@ static int product_create_tx(db_conn *c, void *arg, err_ctx *e)
         return rc;
     modes_join(modes_of(&in->billing_modes), modes);
     rc = db_exec(c,
-                 "INSERT INTO products (" PRODUCT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 "INSERT INTO products (" PRODUCT_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  DB_ARGS(DB_TEXT(in->code), DB_TEXT(in->name.zh), DB_TEXT(in->name.en),
-                         DB_TEXT(in->category), DB_TEXT(in->unit), DB_TEXT(modes), DB_INT(now),
-                         DB_INT(now)),
+                         DB_TEXT(in->category), DB_TEXT(in->unit.zh), DB_TEXT(in->unit.en),
+                         DB_TEXT(modes), DB_INT(now), DB_INT(now)),
                  NULL, e);
     if (rc == ERR_CONFLICT)
         return conflict(e, "product", in->code);
@@ -493,12 +495,13 @@ static int product_update_tx(db_conn *c, void *arg, err_ctx *e)
         return rc;
     modes_join(modes, modes_csv);
     catalog_text name = in->name.zh ? in->name : cur.name;
+    catalog_text unit = in->unit.zh ? in->unit : cur.unit;
     rc = db_exec(c,
-                 "UPDATE products SET name_zh = ?, name_en = ?, category = ?, unit = ?,"
-                 " billing_modes = ?, updated_at = ? WHERE code = ?",
+                 "UPDATE products SET name_zh = ?, name_en = ?, category = ?, unit_zh = ?,"
+                 " unit_en = ?, billing_modes = ?, updated_at = ? WHERE code = ?",
                  DB_ARGS(DB_TEXT(name.zh), DB_TEXT(name.en),
                          DB_TEXT(in->category ? in->category : cur.category),
-                         DB_TEXT(in->unit ? in->unit : cur.unit), DB_TEXT(modes_csv),
+                         DB_TEXT(unit.zh), DB_TEXT(unit.en), DB_TEXT(modes_csv),
                          DB_INT(clock_now_ms()), DB_TEXT(t->code)),
                  NULL, e);
     if (!rc && in->prices_set &&

@@ -174,11 +174,11 @@ static int seed_products(db_conn *c, int64_t now, err_ctx *e)
         char pm[64];
         product_modes(p, pm, sizeof pm);
         rc = db_exec(c,
-                     "INSERT INTO products (code, name_zh, name_en, category, unit, billing_modes,"
-                     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     "INSERT INTO products (code, name_zh, name_en, category, unit_zh, unit_en,"
+                     " billing_modes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      DB_ARGS(DB_TEXT(p->code), DB_TEXT(p->name_zh), DB_TEXT(p->name_en),
-                             DB_TEXT(p->category), DB_TEXT(p->unit), DB_TEXT(pm), DB_INT(now),
-                             DB_INT(now)),
+                             DB_TEXT(p->category), DB_TEXT(p->unit_zh), DB_TEXT(p->unit_en),
+                             DB_TEXT(pm), DB_INT(now), DB_INT(now)),
                      NULL, e);
         for (size_t r = 0; !rc && r < demo_nregions; r++)
             for (int m = 0; !rc && m < 3; m++) {

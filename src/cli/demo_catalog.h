@@ -32,7 +32,7 @@ typedef struct demo_region {
 #define DEMO_Y10 (-1)
 
 typedef struct demo_product {
-    const char *code, *name_zh, *name_en, *category, *unit;
+    const char *code, *name_zh, *name_en, *category, *unit_zh, *unit_en;
     int64_t on_demand, monthly, yearly; /* reference prices in fen; 0 = mode not offered */
     uint32_t regions;                   /* bit i: sold in demo_regions[i] */
 } demo_product;

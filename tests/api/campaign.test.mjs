@@ -30,7 +30,7 @@ before(async () => {
   const p = await api(base, 'POST', '/api/v1/products', {
     token: op,
     body: {
-      code: 'ecs.general', name: name('ECS'), category: 'compute', unit: 'instance', billing_modes: ['monthly'],
+      code: 'ecs.general', name: name('ECS'), category: 'compute', unit: { zh: '台', en: 'instance' }, billing_modes: ['monthly'],
       prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 29900 }],
     },
   });

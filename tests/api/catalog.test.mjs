@@ -31,7 +31,7 @@ function productBody(code, over = {}) {
     code,
     name: name(code),
     category: 'compute',
-    unit: 'instance',
+    unit: { zh: '台', en: 'instance' },
     billing_modes: ['monthly', 'yearly'],
     prices: [
       { region: 'cn-north-4', billing_mode: 'monthly', unit_price: 29900 },
@@ -112,7 +112,7 @@ test('products: create, get, the shape of docs/api.md; public read', async () =>
     ],
   });
   assert.deepEqual(p, {
-    code: 'ecs.general', name: name('ecs.general'), category: 'compute', unit: 'instance',
+    code: 'ecs.general', name: name('ecs.general'), category: 'compute', unit: { zh: '台', en: 'instance' },
     billing_modes: ['on_demand', 'monthly', 'yearly'],
     prices: [
       { region: 'ap-southeast-1', billing_mode: 'monthly', unit_price: 35900 },
@@ -126,7 +126,7 @@ test('products: create, get, the shape of docs/api.md; public read', async () =>
   assert.deepEqual(g.json, p);
   const byEnt = await api(base, 'GET', '/api/v1/products/ecs.general', { token: ent });
   assert.deepEqual(byEnt.json, p);
-  const noPrices = await createProduct('obs.standard', { category: 'storage', unit: 'GB', billing_modes: ['on_demand'], prices: undefined });
+  const noPrices = await createProduct('obs.standard', { category: 'storage', unit: { zh: 'GB', en: 'GB' }, billing_modes: ['on_demand'], prices: undefined });
   assert.deepEqual(noPrices.prices, []);
   assertProblem(await api(base, 'GET', '/api/v1/products/no.such'), 404, 'not-found');
 });
@@ -150,7 +150,7 @@ test('products: unknown region 422 on prices[i].region, duplicate 409, bad price
   const bad = await api(base, 'POST', '/api/v1/products', {
     token: op,
     body: productBody('p.bad', {
-      category: 'toys', unit: '', billing_modes: ['monthly', 'monthly', 'weekly'],
+      category: 'toys', unit: { zh: '', en: 'x'.repeat(21) }, billing_modes: ['monthly', 'monthly', 'weekly'],
       prices: [
         { region: 'cn-north-4', billing_mode: 'on_demand', unit_price: 1 },
         { region: 'cn-north-4', billing_mode: 'on_demand', unit_price: -1 },
@@ -161,9 +161,12 @@ test('products: unknown region 422 on prices[i].region, duplicate 409, bad price
     }),
   });
   assertFieldErrors(bad, 422, 'validation', [
-    'category', 'unit', 'billing_modes[1]', 'billing_modes[2]', 'prices[1]', 'prices[1].unit_price',
+    'category', 'unit.zh', 'unit.en', 'billing_modes[1]', 'billing_modes[2]', 'prices[1]', 'prices[1].unit_price',
     'prices[2].unit_price', 'prices[3].unit_price', 'prices[3].extra', 'prices[4]',
   ]);
+  // A unit is a text in both languages, as a name is.
+  const oneLanguage = await api(base, 'POST', '/api/v1/products', { token: op, body: productBody('p.unit', { unit: 'instance' }) });
+  assertFieldErrors(oneLanguage, 422, 'validation', ['unit'], { exact: true });
   const modeNotOffered = await api(base, 'POST', '/api/v1/products', {
     token: op, body: productBody('p.mode', { billing_modes: ['monthly'], prices: [{ region: 'cn-north-4', billing_mode: 'yearly', unit_price: 1 }] }),
   });
@@ -189,10 +192,10 @@ test('products: PATCH replaces prices, keeps what is not sent, guards billing mo
   assert.equal(r.json.category, 'database');
   assert.deepEqual(r.json.billing_modes, ['monthly', 'yearly']);
 
-  const n = await api(base, 'PATCH', '/api/v1/products/rds.mysql', { token: op, body: { name: { zh: '云数据库', en: 'RDS for MySQL' }, unit: 'node' } });
+  const n = await api(base, 'PATCH', '/api/v1/products/rds.mysql', { token: op, body: { name: { zh: '云数据库', en: 'RDS for MySQL' }, unit: { zh: '节点', en: 'node' } } });
   assert.equal(n.status, 200, n.text);
   assert.deepEqual(n.json.name, { zh: '云数据库', en: 'RDS for MySQL' });
-  assert.equal(n.json.unit, 'node');
+  assert.deepEqual(n.json.unit, { zh: '节点', en: 'node' });
   assert.equal(n.json.prices.length, 1);
 
   // Dropping monthly while a price still uses it.
@@ -217,7 +220,7 @@ test('products: PATCH replaces prices, keeps what is not sent, guards billing mo
   assertFieldErrors(rename, 422, 'validation', ['code'], { message: 'cannot be changed' });
   const get = await api(base, 'GET', '/api/v1/products/rds.mysql');
   assert.deepEqual(get.json, both.json);
-  assertProblem(await api(base, 'PATCH', '/api/v1/products/no.such', { token: op, body: { unit: 'x' } }), 404, 'not-found');
+  assertProblem(await api(base, 'PATCH', '/api/v1/products/no.such', { token: op, body: { unit: { zh: '个', en: 'x' } } }), 404, 'not-found');
 });
 
 test('products: pages by code, filters by category and region, bad parameters 400', async () => {
@@ -267,7 +270,7 @@ test('products: pages by code, filters by category and region, bad parameters 40
 
 test('packs: create, get, list by industry; the shape of docs/api.md', async () => {
   await createProduct('pk.ecs');
-  await createProduct('pk.cdn', { category: 'cdn', unit: 'GB', billing_modes: ['on_demand', 'yearly'], prices: [] });
+  await createProduct('pk.cdn', { category: 'cdn', unit: { zh: 'GB', en: 'GB' }, billing_modes: ['on_demand', 'yearly'], prices: [] });
   const r = await api(base, 'POST', '/api/v1/packs', {
     token: op,
     body: packBody('ecommerce-promo', {

@@ -23,7 +23,7 @@ before(async () => {
   const t = op.token;
   await as(t, 'POST', '/api/v1/regions', { code: 'cn-north-4', name: { zh: '华北', en: 'North' }, area: 'domestic' });
   await as(t, 'POST', '/api/v1/products', {
-    code: 'ecs', name: { zh: '计算', en: 'Compute' }, category: 'compute', unit: 'instance', billing_modes: ['monthly'],
+    code: 'ecs', name: { zh: '计算', en: 'Compute' }, category: 'compute', unit: { zh: '台', en: 'instance' }, billing_modes: ['monthly'],
     prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 10000 }],
   });
   const c = await as(t, 'POST', '/api/v1/campaigns', {

@@ -42,7 +42,7 @@ before(async () => {
   const t = op.token;
   await as(t, 'POST', '/api/v1/regions', { code: 'cn-north-4', name: { zh: '华北', en: 'North' }, area: 'domestic' });
   await as(t, 'POST', '/api/v1/products', {
-    code: 'ecs.general', name: { zh: '计算', en: 'Compute' }, category: 'compute', unit: 'instance',
+    code: 'ecs.general', name: { zh: '计算', en: 'Compute' }, category: 'compute', unit: { zh: '台', en: 'instance' },
     billing_modes: ['on_demand', 'monthly', 'yearly'],
     prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 29900 },
              { region: 'cn-north-4', billing_mode: 'yearly', unit_price: 299000 },
@@ -92,7 +92,7 @@ const routes = () => [
   { who: 'op', method: 'POST', path: '/api/v1/regions', body: { code: 'ap-southeast-3', name: { zh: '新加坡', en: 'Singapore' }, area: 'overseas' } },
   { who: 'op', method: 'PATCH', path: '/api/v1/regions/cn-north-4', body: { name: { zh: '华北', en: 'North' } } },
   { who: 'op', method: 'POST', path: '/api/v1/products', body: {
-    code: 'obs.std', name: { zh: '存储', en: 'Storage' }, category: 'storage', unit: 'GB', billing_modes: ['monthly'],
+    code: 'obs.std', name: { zh: '存储', en: 'Storage' }, category: 'storage', unit: { zh: 'GB', en: 'GB' }, billing_modes: ['monthly'],
     prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 12 }] } },
   { who: 'op', method: 'PATCH', path: '/api/v1/products/ecs.general', body: {
     prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 29900 }] } },

@@ -91,7 +91,7 @@ test('a price change made through one instance reaches the other instance\'s quo
   };
   await post('/api/v1/regions', { code: 'cn-east-3', name: { zh: '华东-上海一', en: 'CN East-Shanghai1' }, area: 'domestic' });
   await post('/api/v1/products', {
-    code: 'rds.mysql', name: { zh: '云数据库 MySQL', en: 'RDS for MySQL' }, category: 'database', unit: 'instance',
+    code: 'rds.mysql', name: { zh: '云数据库 MySQL', en: 'RDS for MySQL' }, category: 'database', unit: { zh: '台', en: 'instance' },
     billing_modes: ['monthly'], prices: [{ region: 'cn-east-3', billing_mode: 'monthly', unit_price: 50000 }],
   });
   const buyer = await signup(b.url, { industry: 'fintech' });
@@ -130,7 +130,7 @@ test('orders racing through both instances never overspend a budget; cocloud aud
   };
   await post('/api/v1/regions', { code: 'ap-southeast-3', name: { zh: '亚太-新加坡', en: 'AP-Singapore' }, area: 'overseas' });
   await post('/api/v1/products', {
-    code: 'cdn.traffic', name: { zh: 'CDN 流量', en: 'CDN traffic' }, category: 'cdn', unit: 'GB',
+    code: 'cdn.traffic', name: { zh: 'CDN 流量', en: 'CDN traffic' }, category: 'cdn', unit: { zh: 'GB', en: 'GB' },
     billing_modes: ['monthly'], prices: [{ region: 'ap-southeast-3', billing_mode: 'monthly', unit_price: 30 }],
   });
   const now = Date.now();

@@ -23,7 +23,7 @@ before(async () => {
   await as(t, 'POST', '/api/v1/regions', { code: 'cn-north-4', name: { zh: '华北-北京四', en: 'CN North-Beijing4' }, area: 'domestic' });
   await as(t, 'POST', '/api/v1/regions', { code: 'ap-southeast-3', name: { zh: '亚太-新加坡', en: 'AP-Singapore' }, area: 'overseas' });
   await as(t, 'POST', '/api/v1/products', {
-    code: 'ecs.general', name: { zh: '通用计算型', en: 'General ECS' }, category: 'compute', unit: 'instance',
+    code: 'ecs.general', name: { zh: '通用计算型', en: 'General ECS' }, category: 'compute', unit: { zh: '台', en: 'instance' },
     billing_modes: ['on_demand', 'monthly', 'yearly'],
     prices: [
       { region: 'cn-north-4', billing_mode: 'monthly', unit_price: 29900 },
@@ -33,7 +33,7 @@ before(async () => {
     ],
   });
   await as(t, 'POST', '/api/v1/products', {
-    code: 'obs.standard', name: { zh: '对象存储', en: 'Object Storage' }, category: 'storage', unit: 'GB',
+    code: 'obs.standard', name: { zh: '对象存储', en: 'Object Storage' }, category: 'storage', unit: { zh: 'GB', en: 'GB' },
     billing_modes: ['monthly'], prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 12 }],
   });
   const pack = await as(t, 'POST', '/api/v1/packs', {
@@ -412,7 +412,7 @@ test('an order records each policy\'s discount summed over the quote\'s lines, n
 test('each offered policy says what it needs, in the terms of its own policy object', async () => {
   const t = op.token;
   await as(t, 'POST', '/api/v1/products', {
-    code: 'rds.mysql', name: { zh: '云数据库', en: 'RDS for MySQL' }, category: 'database', unit: 'instance',
+    code: 'rds.mysql', name: { zh: '云数据库', en: 'RDS for MySQL' }, category: 'database', unit: { zh: '台', en: 'instance' },
     billing_modes: ['monthly', 'yearly'],
     prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 50000 },
              { region: 'cn-north-4', billing_mode: 'yearly', unit_price: 500000 }],

@@ -22,14 +22,14 @@ before(async () => {
   opToken = (await api('POST', '/session', { email: operator.email, password: operator.password }, null)).body.token;
   await created('POST', '/regions', { code: 'cn-north-4', name: { zh: '华北-北京四', en: 'CN North-Beijing4' }, area: 'domestic' });
   await created('POST', '/products', {
-    code: 'ecs.general', name: { zh: '通用计算型云服务器', en: 'General-purpose ECS' }, category: 'compute', unit: 'instance',
+    code: 'ecs.general', name: { zh: '通用计算型云服务器', en: 'General-purpose ECS' }, category: 'compute', unit: { zh: '台', en: 'instance' },
     billing_modes: ['on_demand', 'monthly', 'yearly'],
     prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 29900 },
       { region: 'cn-north-4', billing_mode: 'yearly', unit_price: 304980 },
       { region: 'cn-north-4', billing_mode: 'on_demand', unit_price: 50 }],
   });
   await created('POST', '/products', {
-    code: 'rds.mysql', name: { zh: '云数据库 MySQL', en: 'RDS for MySQL' }, category: 'database', unit: 'instance',
+    code: 'rds.mysql', name: { zh: '云数据库 MySQL', en: 'RDS for MySQL' }, category: 'database', unit: { zh: '个', en: 'instance' },
     billing_modes: ['monthly'], prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 123456 }],
   });
   await created('POST', '/packs', {
@@ -74,6 +74,7 @@ test('the catalog groups products by category with list prices, and packs by ind
     assert.equal(await textOf(page, `${row('ecs.general')} ${tid('price-yearly')}`), '¥3,049.80');
     assert.equal(await textOf(page, `${row('rds.mysql')} ${tid('price-monthly')}`), '¥1,234.56');
     assert.equal(await textOf(page, `${row('rds.mysql')} ${tid('price-yearly')}`), '—');
+    assert.equal(await textOf(page, `${row('rds.mysql')} ${tid('product-unit')}`), 'instance');
     // 4 × 299 + 1234.56 = 2430.56, 20 % off = 1944.45 (half-up).
     const pack = page.locator(`${tid('packs-ecommerce')} ${tid('pack')}`);
     assert.match(await pack.textContent(), /Big-sale pack/);
@@ -89,6 +90,7 @@ test('the catalog groups products by category with list prices, and packs by ind
     await waitText(page, tid('page-title'), '产品目录');
     await waitText(page, tid('category-database'), '数据库');
     assert.match(await page.locator(tid('category-database')).textContent(), /云数据库 MySQL/);
+    assert.equal(await textOf(page, `${row('rds.mysql')} ${tid('product-unit')}`), '个', 'the unit in the language chosen');
     assert.equal(await page.inputValue(tid('catalog-category')), 'database');
     assert.match(await page.locator(tid('packs')).textContent(), /大促备战包/);
 
@@ -126,7 +128,8 @@ test('an operator adds a region and a priced product through the set-up page', a
     await form.locator(tid('input-category')).selectOption('cdn');
     await form.locator(tid('input-name.zh')).fill('内容分发网络');
     await form.locator(tid('input-name.en')).fill('CDN traffic');
-    await form.locator(tid('input-unit')).fill('TB');
+    await form.locator(tid('input-unit.zh')).fill('TB');
+    await form.locator(tid('input-unit.en')).fill('TB');
     await page.click(tid('prices-add'));
     await page.click(tid('prices-add'));
     await form.locator(tid('input-prices[0].region')).selectOption('ap-southeast-1');

@@ -41,13 +41,13 @@ before(async () => {
 
   await created('POST', '/regions', { code: 'cn-north-4', name: { zh: '华北-北京四', en: 'CN North-Beijing4' }, area: 'domestic' });
   await created('POST', '/products', {
-    code: 'ecs.general', name: { zh: '通用计算型云服务器', en: 'General-purpose ECS' }, category: 'compute', unit: 'instance',
+    code: 'ecs.general', name: { zh: '通用计算型云服务器', en: 'General-purpose ECS' }, category: 'compute', unit: { zh: '台', en: 'instance' },
     billing_modes: ['on_demand', 'monthly', 'yearly'],
     prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 29900 },
       { region: 'cn-north-4', billing_mode: 'on_demand', unit_price: 50 }],
   });
   await created('POST', '/products', {
-    code: 'obs.standard', name: { zh: '对象存储', en: 'Object Storage' }, category: 'storage', unit: 'TB',
+    code: 'obs.standard', name: { zh: '对象存储', en: 'Object Storage' }, category: 'storage', unit: { zh: 'TB', en: 'TB' },
     billing_modes: ['monthly'], prices: [{ region: 'cn-north-4', billing_mode: 'monthly', unit_price: 9900 }],
   });
   pack = await created('POST', '/packs', {
@@ -206,6 +206,7 @@ test('an enterprise builds a quote with the campaign discount and the totals', a
     assert.match(await first.locator(tid('applied')).textContent(), /15% off ECS/);
     assert.equal((await first.locator(tid('applied-amount')).textContent()).trim(), '−¥2,152.80');
     assert.equal((await first.locator(tid('line-final')).textContent()).trim(), '¥12,199.20');
+    assert.match(await first.textContent(), /4 × instance · Monthly · 12 mo/);
     const second = lines.nth(1);
     assert.match(await second.textContent(), /Game launch pack/);
     assert.equal((await second.locator(tid('line-list')).textContent()).trim(), '¥598.00');
@@ -234,6 +235,7 @@ test('an enterprise builds a quote with the campaign discount and the totals', a
     assert.match(await page.locator(tid('quote-builder')).textContent(), /获取报价/);
     assert.equal(await textOf(page, tid('total-final')), '¥12,698.20');
     assert.match(await page.locator(tid('quote-line')).first().locator(tid('applied')).textContent(), /云服务器八五折/);
+    assert.match(await page.locator(tid('quote-line')).first().textContent(), /4 × 台/, 'the unit in Chinese');
     assert.equal(await page.inputValue(tid('input-lines[0].quantity')), '4');
     await page.screenshot({ path: '/tmp/ui-quote-zh.png', fullPage: true });
     assert.deepEqual(errors, []);
@@ -390,7 +392,7 @@ test('"Quote this pack" puts the pack in a quote, in a region where its offer ap
   // the enterprise's home region is cn-north-4.
   await created('POST', '/regions', { code: 'ap-southeast-3', name: { zh: '亚太-新加坡', en: 'AP-Singapore' }, area: 'overseas' });
   await created('POST', '/products', {
-    code: 'ecs.overseas', name: { zh: '海外云服务器', en: 'Overseas ECS' }, category: 'compute', unit: 'instance',
+    code: 'ecs.overseas', name: { zh: '海外云服务器', en: 'Overseas ECS' }, category: 'compute', unit: { zh: '台', en: 'instance' },
     billing_modes: ['monthly'], prices: [{ region: 'ap-southeast-3', billing_mode: 'monthly', unit_price: 39900 }],
   });
   const starter = await created('POST', '/packs', {

@@ -464,6 +464,8 @@ export default {
     pricesHint: 'One price per region and billing mode, in yuan per unit and period (hour, month or year).',
     price: 'Price',
     addPrice: 'Add a price',
+    unitZh: 'Unit (Chinese)',
+    unitEn: 'Unit (English)',
     unitPrice: 'Unit price (¥)',
     newPack: 'Add a scenario pack',
     addPack: 'Add pack',

@@ -475,6 +475,8 @@ export default {
     pricesHint: '每个区域和计费方式一个价格，单位为元/单位/周期（小时、月或年）。',
     price: '价格',
     addPrice: '添加价格',
+    unitZh: '单位（中文）',
+    unitEn: '单位（英文）',
     unitPrice: '单价（元）',
     newPack: '添加场景包',
     addPack: '添加场景包',

@@ -41,7 +41,7 @@ export function modesIn(product, region) {
 
 /** "¥299.00 / instance · month" */
 export function unitPriceText(product, mode, unitPrice) {
-  return t(`price.per.${mode}`, { price: money(unitPrice), unit: product?.unit || '' });
+  return t(`price.per.${mode}`, { price: money(unitPrice), unit: loc(product?.unit) || '' });
 }
 
 /** A region's name in the current language with its code: "CN North-Beijing4 (cn-north-4)". */

@@ -17,7 +17,7 @@ function lineItem(cat, line) {
   }
   const p = cat.product(line.product);
   return h('div', null, h('span', { class: 'strong' }, p ? loc(p.name) : line.product),
-    h('p', { class: 'muted small' }, [`${num(line.quantity)} × ${p?.unit || ''}`.trim(), tEnum('billing', line.billing_mode), periodText(line), line.region].filter(Boolean).join(' · ')));
+    h('p', { class: 'muted small' }, [`${num(line.quantity)} × ${loc(p?.unit) || ''}`.trim(), tEnum('billing', line.billing_mode), periodText(line), line.region].filter(Boolean).join(' · ')));
 }
 
 function appliedItem(a, currency) {

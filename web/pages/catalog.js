@@ -27,7 +27,7 @@ function productTable(cat, products, region) {
         BILLING_MODES.map((m) => h('th', { scope: 'col', class: 'num' }, tEnum('billing', m))))),
       h('tbody', null, products.map((p) => h('tr', { testid: 'product-row', 'data-code': p.code },
         h('td', { 'data-label': t('catalog.product') }, h('span', { class: 'strong' }, loc(p.name)), ' ', h('code', { class: 'code-soft' }, p.code)),
-        h('td', { 'data-label': t('catalog.unit') }, p.unit),
+        h('td', { 'data-label': t('catalog.unit'), testid: 'product-unit' }, loc(p.unit)),
         BILLING_MODES.map((m) => {
           const up = priceOf(p, region, m);
           return h('td', { class: 'num nowrap', 'data-label': tEnum('billing', m), testid: `price-${m}` },

@@ -72,7 +72,8 @@ function productForm(p, cat, reload, onCancel) {
       select('category', t('catalog.category'), CATEGORIES.map((c) => ({ value: c, label: tEnum('category', c) })), { value: p?.category ?? null }),
       input('name.zh', t('field.nameZh'), { required: true, maxlength: 200, value: p?.name?.zh }),
       input('name.en', t('field.nameEn'), { required: true, maxlength: 200, value: p?.name?.en }),
-      input('unit', t('catalog.unit'), { required: true, maxlength: 20, value: p?.unit, placeholder: 'instance' })),
+      input('unit.zh', t('setup.unitZh'), { required: true, maxlength: 20, value: p?.unit?.zh, placeholder: '台' }),
+      input('unit.en', t('setup.unitEn'), { required: true, maxlength: 20, value: p?.unit?.en, placeholder: 'instance' })),
     choices('billing_modes', t('setup.billingModes'), BILLING_MODES.map((m) => ({ value: m, label: tEnum('billing', m) })),
       { value: p?.billing_modes || ['monthly'] }),
     h('fieldset', { class: 'section' }, h('legend', null, t('setup.prices')), h('p', { class: 'muted small' }, t('setup.pricesHint')), prices.el),
@@ -90,7 +91,8 @@ function productForm(p, cat, reload, onCancel) {
     const bad = form.querySelector('[aria-invalid="true"]');
     if (bad) { bad.focus(); return; }
     const body = {
-      name: { zh: b.name?.zh ?? '', en: b.name?.en ?? '' }, category: b.category, unit: b.unit,
+      name: { zh: b.name?.zh ?? '', en: b.name?.en ?? '' }, category: b.category,
+      unit: { zh: b.unit?.zh ?? '', en: b.unit?.en ?? '' },
       billing_modes: b.billing_modes || [], prices: list,
     };
     const saved = p ? await request('PATCH', `/products/${encodeURIComponent(p.code)}`, body)
@@ -110,7 +112,7 @@ function productsCard(cat, reload) {
   show(null);
   return card(t('setup.products'), [
     table(t('setup.products'), [t('setup.code'), t('field.name'), t('catalog.category'), t('catalog.unit'), t('setup.prices'), ''],
-      cat.products.map((p) => [h('code', null, p.code), loc(p.name), tEnum('category', p.category), p.unit,
+      cat.products.map((p) => [h('code', null, p.code), loc(p.name), tEnum('category', p.category), loc(p.unit),
         String(p.prices?.length || 0),
         h('button', { type: 'button', class: 'btn btn-secondary btn-sm', testid: 'edit-product', onclick: () => show(p) }, t('common.edit'))]),
       'products-table'),

@@ -16,7 +16,7 @@ static catalog_product_input good_product(void)
 {
     return (catalog_product_input){
         .code = "ecs.general", .name = {"通用计算型", "General-purpose ECS"},
-        .category = "compute", .unit = "instance",
+        .category = "compute", .unit = {"台", "instance"},
         .billing_modes = {true, 2, modes_mm},
     };
 }
@@ -137,22 +137,22 @@ Test(catalog_rules, product_required_and_enums)
     const char *modes[] = {"monthly", "weekly", "monthly", NULL};
     catalog_product_input in = good_product();
     in.category = "toys";
-    in.unit = " ";
+    in.unit.zh = " ";
     in.billing_modes = (jv_strings){true, 4, modes}; /* [3] was not a string */
     cr_assert_eq(catalog_check_product(&in, false, &e), ERR_VALIDATION);
-    ASSERT_FIELDS(e, "category unit billing_modes[1] billing_modes[2]");
+    ASSERT_FIELDS(e, "category unit.zh billing_modes[1] billing_modes[2]");
     cr_assert_str_eq(message_of(&e, "billing_modes[1]"),
                      "must be one of: on_demand, monthly, yearly");
     cr_assert_str_eq(message_of(&e, "billing_modes[2]"), "is listed twice");
-    cr_assert_str_eq(message_of(&e, "unit"), "must not be empty");
+    cr_assert_str_eq(message_of(&e, "unit.zh"), "must not be empty");
 
     err_clear(&e);
     in = good_product();
     in.billing_modes.n = 0;
-    in.unit = "123456789012345678901";
+    in.unit.en = "123456789012345678901";
     cr_assert_eq(catalog_check_product(&in, false, &e), ERR_VALIDATION);
-    ASSERT_FIELDS(e, "unit billing_modes");
-    cr_assert_str_eq(message_of(&e, "unit"), "must be at most 20 characters");
+    ASSERT_FIELDS(e, "unit.en billing_modes");
+    cr_assert_str_eq(message_of(&e, "unit.en"), "must be at most 20 characters");
     cr_assert_str_eq(message_of(&e, "billing_modes"), "must not be empty");
 }
 
