@@ -123,8 +123,8 @@ static json_t *campaign_json(const qe_snapshot *s, const qe_campaign *c, int64_t
     return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:b}", "id", c->id,
                      "name", text_json(c->name), "description", text_json(c->description),
                      "starts_at", time_json(c->starts_at), "ends_at", time_json(c->ends_at),
-                     "time_zone", c->time_zone, "status", campaign_states[status_of(c, now)], "regions",
-                     region_codes(s, &c->regions), "industries",
+                     "time_zone", c->time_zone, "status", campaign_states[status_of(c, now)],
+                     "regions", region_codes(s, &c->regions), "industries",
                      mask_names(c->industries, account_industries), "sizes",
                      mask_names(c->sizes, account_sizes), "new_customer_only", c->new_only);
 }
@@ -477,7 +477,7 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
 {
     static const char head[] = "{\"policy\":", camp[] = ",\"campaign\":", name[] = ",\"name\":",
                       mid[] = ",\"line\":", min[] = ",\"minimum\":";
-    const char *tail[KIND__COUNT] = {0}; /* ,"reason":...,"message":...} */
+    const char *tail[KIND__COUNT] = {0}; /* ,"reason":...[,"campaign_status":...],"message":...} */
     size_t tail_len[KIND__COUNT];
     char entry[1024];
     JW_KEY(w, "rejected");
@@ -486,9 +486,9 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
         const qe_rejection *x = &q->rejected[i];
         const qe_policy *p = &s->policies[x->policy];
         const qe_campaign *c = &s->campaigns[p->campaign];
-        int k = reason_kind(x->reason, c, at);
         if (!c->published && !drafts)
             continue;
+        int k = reason_kind(x->reason, c, at);
         if (!tail[k]) {
             reason_words t = reason_words_of(k);
             size_t nc, ns, nm;
