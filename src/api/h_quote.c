@@ -451,18 +451,6 @@ static int64_t rejected_minimum(const qe_policy *p, qe_reason why)
                                   : -1;
 }
 
-/* v >= 0 in decimal at out (room for 20 digits); returns the length. */
-static size_t put_digits(char *out, int64_t v)
-{
-    char digits[20];
-    size_t nd = 0, n = 0;
-    for (uint64_t u = (uint64_t)v; nd == 0 || u; u /= 10)
-        digits[nd++] = (char)('0' + u % 10);
-    while (nd)
-        out[n++] = digits[--nd];
-    return n;
-}
-
 /* The rejections, each as {"policy", "campaign", "name", "line", "reason",
  * "message"}, "minimum" for a minimum not reached (what it takes) and
  * "campaign_status" for a campaign not live: the policy named as an applied
@@ -508,7 +496,8 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
         }
         int64_t minimum = rejected_minimum(p, x->reason);
         size_t need = sizeof head + p->id_json_len + sizeof camp + c->id_json_len + sizeof name +
-                      p->name_json_len + sizeof mid + 12 + sizeof min + 20 + tail_len[k];
+                      p->name_json_len + sizeof mid + JW_INT_MAX + sizeof min + JW_INT_MAX +
+                      tail_len[k];
         if (need > sizeof entry) { /* very long names: piece by piece */
             reason_words t = reason_words_of(k);
             jw_object(w);
@@ -550,10 +539,10 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
         if (x->line < 0)
             PUT("null", 4);
         else
-            n += put_digits(entry + n, x->line);
+            n += jw_int_text(entry + n, x->line);
         if (minimum >= 0) {
             PUT(min, sizeof min - 1);
-            n += put_digits(entry + n, minimum);
+            n += jw_int_text(entry + n, minimum);
         }
         PUT(tail[k], tail_len[k]);
 #undef PUT

@@ -219,9 +219,9 @@ void jw_string(jw *w, const char *s)
     escaped(w, s, NULL, 0);
 }
 
-void jw_int(jw *w, int64_t v)
+size_t jw_int_text(char *out, int64_t v)
 {
-    char num[24];
+    char num[JW_INT_MAX];
     char *end = num + sizeof num, *p = end;
     /* Digits from the magnitude as unsigned, so INT64_MIN works too. */
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
@@ -231,8 +231,16 @@ void jw_int(jw *w, int64_t v)
     } while (u);
     if (v < 0)
         *--p = '-';
+    memcpy(out, p, (size_t)(end - p));
+    return (size_t)(end - p);
+}
+
+void jw_int(jw *w, int64_t v)
+{
+    char num[JW_INT_MAX];
+    size_t n = jw_int_text(num, v);
     before_value(w);
-    put(w, p, (size_t)(end - p));
+    put(w, num, n);
 }
 
 void jw_count(jw *w, int64_t v)

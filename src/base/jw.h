@@ -44,6 +44,10 @@ void jw_key_n(jw *w, const char *key, size_t n);
 void jw_json(jw *w, const char *json, size_t n);
 void jw_string(jw *w, const char *s); /* NULL writes null */
 void jw_int(jw *w, int64_t v);
+/* v in decimal at out, as jw_int writes it, for text put together by hand:
+ * at most JW_INT_MAX characters, no terminator; returns the length. */
+#define JW_INT_MAX 20
+size_t jw_int_text(char *out, int64_t v);
 /* A quantity that is never negative, or null: a negative v writes null. */
 void jw_count(jw *w, int64_t v);
 void jw_bool(jw *w, bool v);

@@ -50,6 +50,21 @@ Test(jw, nested_values_with_commas_and_escapes)
     arena_free(a);
 }
 
+/* jw_int_text writes what jw_int writes, at most JW_INT_MAX characters. */
+Test(jw, int_text_is_jw_int_s_digits)
+{
+    static const int64_t cases[] = {0, 7, -7, 1234567890, INT64_MAX, INT64_MIN};
+    static const char *const want[] = {"0", "7", "-7", "1234567890", "9223372036854775807",
+                                       "-9223372036854775808"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out[JW_INT_MAX + 1];
+        size_t n = jw_int_text(out, cases[i]);
+        cr_assert_leq(n, JW_INT_MAX);
+        out[n] = '\0';
+        cr_assert_str_eq(out, want[i]);
+    }
+}
+
 /* Absent values: jw_json of NULL and jw_count of a negative number are
  * null, like jw_string of NULL. */
 Test(jw, absent_values_are_null)
