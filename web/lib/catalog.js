@@ -44,6 +44,11 @@ export function unitPriceText(product, mode, unitPrice) {
   return t(`price.per.${mode}`, { price: money(unitPrice), unit: loc(product?.unit) || '' });
 }
 
+/** A region's name in the current language, or its code when unknown. */
+export function regionName(cat, code) {
+  return loc(cat.region(code)?.name) || code;
+}
+
 /** A region's name in the current language with its code: "CN North-Beijing4 (cn-north-4)". */
 export function regionLabel(cat, code) {
   const r = cat.region(code);
@@ -96,7 +101,7 @@ export function conditionsText(cond, cat) {
   list('packs', t('policy.packs'), (id) => (cat.pack(id) ? loc(cat.pack(id).name) : id));
   list('billing_modes', t('policy.billingModes'), (m) => tEnum('billing', m));
   list('order_types', t('policy.orderTypes'), (o) => t(`quote.orderType_${o}`));
-  list('regions', t('campaign.regions'), (r) => loc(cat.region(r)?.name) || r);
+  list('regions', t('campaign.regions'), (r) => regionName(cat, r));
   list('industries', t('campaign.industries'), (i) => tEnum('industry', i));
   list('sizes', t('campaign.sizes'), (s) => tEnum('size', s));
   if (cond.new_customer_only) parts.push(t('campaign.newOnlyShort'));

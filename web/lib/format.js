@@ -29,6 +29,11 @@ export function money(minor, currency = 'CNY') {
   }).format(minorToDecimal(minor));
 }
 
+/** A discount taken off a total: 215280 → "−¥2,152.80"; none → "¥0.00". */
+export function discountMoney(minor, currency) {
+  return minor ? `−${money(minor, currency)}` : money(0, currency);
+}
+
 /** Basis points as a percentage: 1500 → "15%", 1250 → "12.5%". */
 export function percent(bp) {
   return new Intl.NumberFormat(getLang(), { style: 'percent', maximumFractionDigits: 2 })

@@ -6,7 +6,7 @@
 import { h } from './dom.js';
 import { t, tEnum } from './i18n.js';
 import { facts, badge } from './ui.js';
-import { loc, money, num } from './format.js';
+import { loc, money, num, discountMoney } from './format.js';
 import { periodText } from './catalog.js';
 
 function lineItem(cat, line) {
@@ -50,7 +50,7 @@ export function quoteLines(cat, q) {
   const tot = q.totals || {};
   const totals = h('div', { class: 'totals', testid: 'totals' }, facts([
     [t('quote.totalList'), money(tot.list, q.currency), 'total-list'],
-    [t('quote.totalDiscount'), tot.discount ? `−${money(tot.discount, q.currency)}` : money(0, q.currency), 'total-discount'],
+    [t('quote.totalDiscount'), discountMoney(tot.discount, q.currency), 'total-discount'],
     [t('quote.totalFinal'), h('span', { class: 'total-final' }, money(tot.final, q.currency)), 'total-final'],
   ]));
   return [table, totals];

@@ -9,7 +9,7 @@ import { session } from '../lib/session.js';
 import { pageHead, card, badge, loading, errorBox } from '../lib/ui.js';
 import { loc, effectText, reasonText, statusBadge } from '../lib/format.js';
 import {
-  loadCatalog, packItemText, packPriceText, packListPrice, conditionsText, limitsText, quotePackLink,
+  loadCatalog, packItemText, packPriceText, packListPrice, conditionsText, limitsText, quotePackLink, regionName,
 } from '../lib/catalog.js';
 
 export const title = () => t('offers.title');
@@ -27,7 +27,7 @@ function scope(c, cat) {
   const parts = [];
   if (c.industries?.length) parts.push([t('campaign.industries'), c.industries.map((i) => tEnum('industry', i)).join(', ')]);
   if (c.sizes?.length) parts.push([t('campaign.sizes'), c.sizes.map((s) => tEnum('size', s)).join(', ')]);
-  if (c.regions?.length) parts.push([t('campaign.regions'), c.regions.map((code) => loc(cat.region(code)?.name) || code).join(', ')]);
+  if (c.regions?.length) parts.push([t('campaign.regions'), c.regions.map((code) => regionName(cat, code)).join(', ')]);
   if (c.new_customer_only) parts.push([t('campaign.newCustomers'), t('common.yes')]);
   return parts.length ? h('p', { class: 'muted small scope' }, parts.map(([k, v]) => h('span', null, `${k}: ${v}`))) : null;
 }

@@ -5,7 +5,7 @@ import { t, fmtDate } from '../lib/i18n.js';
 import { get, qs } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { pageHead, card, pagedTable } from '../lib/ui.js';
-import { money } from '../lib/format.js';
+import { money, discountMoney } from '../lib/format.js';
 
 const PAGE = 20;
 
@@ -24,7 +24,7 @@ export function render() {
       { label: t('orders.id'), cell: (o) => h('a', { href: `#/orders/${encodeURIComponent(o.id)}`, testid: 'order-row-link' }, h('code', null, o.id)) },
       operator ? { label: t('orders.org'), cell: (o) => h('a', { href: `#/orgs/${encodeURIComponent(o.org_id)}` }, h('code', null, o.org_id)) } : null,
       { label: t('quote.totalList'), cls: 'num nowrap', cell: (o) => money(o.list, o.currency) },
-      { label: t('quote.totalDiscount'), cls: 'num nowrap', cell: (o) => (o.discount ? `−${money(o.discount, o.currency)}` : money(0, o.currency)) },
+      { label: t('quote.totalDiscount'), cls: 'num nowrap', cell: (o) => discountMoney(o.discount, o.currency) },
       { label: t('quote.totalFinal'), cls: 'num nowrap strong', cell: (o) => h('span', { testid: 'order-row-total' }, money(o.total, o.currency)) },
     ].filter(Boolean),
   });
