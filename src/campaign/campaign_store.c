@@ -467,14 +467,11 @@ static int policy_create_tx(db_conn *c, void *arg, err_ctx *e)
     policy_tx *t = arg;
     account_actor op = {.role_bit = ROLE_OPERATOR};
     campaign k;
-    db_stmt *st = NULL;
-    bool found = false;
+    int64_t count = 0;
     int rc = campaign_load(c, t->a, &op, t->id, &k, e);
     if (!rc)
-        rc = db_query_row(c, "SELECT COUNT(*) FROM policies WHERE campaign_id = ?",
-                          DB_ARGS(DB_TEXT(t->id)), &st, &found, e);
-    int64_t count = !rc && found ? db_int(st, 0) : 0;
-    db_done(st);
+        rc = db_query_ints(c, "SELECT COUNT(*) FROM policies WHERE campaign_id = ?",
+                           DB_ARGS(DB_TEXT(t->id)), &count, 1, e);
     if (rc)
         return rc;
     if (count >= CAMPAIGN_POLICIES_MAX)

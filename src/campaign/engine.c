@@ -135,10 +135,10 @@ static int load_regions_products(db_conn *c, arena *a, qe_snapshot *s, err_ctx *
 {
     db_stmt *st = NULL;
     bool row;
-    int rc, n = 0;
-    rc = db_query_row(c, "SELECT COUNT(*) FROM regions", DB_NOARGS, &st, &row, e);
-    int cap = rc ? 0 : (int)db_int(st, 0);
-    db_done(st);
+    int n = 0;
+    int64_t count = 0;
+    int rc = db_query_ints(c, "SELECT COUNT(*) FROM regions", DB_NOARGS, &count, 1, e);
+    int cap = (int)count;
     s->regions = ALLOC(a, cap, qe_region);
     if (!rc)
         rc = db_query(c, "SELECT code FROM regions", DB_NOARGS, &st, e);
@@ -150,9 +150,8 @@ static int load_regions_products(db_conn *c, arena *a, qe_snapshot *s, err_ctx *
 
     n = 0;
     if (!rc)
-        rc = db_query_row(c, "SELECT COUNT(*) FROM products", DB_NOARGS, &st, &row, e);
-    cap = rc ? 0 : (int)db_int(st, 0);
-    db_done(st);
+        rc = db_query_ints(c, "SELECT COUNT(*) FROM products", DB_NOARGS, &count, 1, e);
+    cap = rc ? 0 : (int)count;
     s->products = ALLOC(a, cap, qe_product);
     if (!rc)
         rc = db_query(c, "SELECT code, category FROM products", DB_NOARGS, &st, e);
@@ -189,9 +188,9 @@ static int load_packs(db_conn *c, arena *a, qe_snapshot *s, err_ctx *e)
     db_stmt *st = NULL;
     bool row;
     int n = 0;
-    int rc = db_query_row(c, "SELECT COUNT(*) FROM packs", DB_NOARGS, &st, &row, e);
-    int cap = rc ? 0 : (int)db_int(st, 0);
-    db_done(st);
+    int64_t count = 0;
+    int rc = db_query_ints(c, "SELECT COUNT(*) FROM packs", DB_NOARGS, &count, 1, e);
+    int cap = (int)count;
     s->packs = ALLOC(a, cap, qe_pack);
     if (!rc)
         rc = db_query(c,
@@ -232,9 +231,9 @@ static int load_campaigns(db_conn *c, arena *a, qe_snapshot *s, err_ctx *e)
     db_stmt *st = NULL;
     bool row;
     int n = 0;
-    int rc = db_query_row(c, "SELECT COUNT(*) FROM campaigns", DB_NOARGS, &st, &row, e);
-    int cap = rc ? 0 : (int)db_int(st, 0);
-    db_done(st);
+    int64_t count = 0;
+    int rc = db_query_ints(c, "SELECT COUNT(*) FROM campaigns", DB_NOARGS, &count, 1, e);
+    int cap = (int)count;
     s->campaigns = ALLOC(a, cap, qe_campaign);
     if (!rc)
         rc = db_query(c,
@@ -279,10 +278,10 @@ static int load_policies(db_conn *c, arena *a, qe_snapshot *s, const char ***pro
     db_stmt *st = NULL;
     bool row;
     int n = 0;
-    int rc = db_query_row(c, "SELECT COUNT(*) FROM policies WHERE enabled = 1", DB_NOARGS, &st,
-                          &row, e);
-    int cap = rc ? 0 : (int)db_int(st, 0);
-    db_done(st);
+    int64_t count = 0;
+    int rc = db_query_ints(c, "SELECT COUNT(*) FROM policies WHERE enabled = 1", DB_NOARGS,
+                           &count, 1, e);
+    int cap = (int)count;
     s->policies = ALLOC(a, cap, qe_policy);
     const char **prod = ALLOC(a, cap, const char *), **pk = ALLOC(a, cap, const char *);
     if (!s->policies || !prod || !pk)

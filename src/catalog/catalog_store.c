@@ -109,16 +109,6 @@ static int conflict(err_ctx *e, const char *what, const char *code)
 }
 
 /* A wrong query parameter: 400 naming it. */
-static int count_rows(db_conn *c, const char *sql, int64_t *n, err_ctx *e)
-{
-    db_stmt *st = NULL;
-    bool found = false;
-    int rc = db_query_row(c, sql, DB_NOARGS, &st, &found, e);
-    *n = !rc && found ? db_int(st, 0) : 0;
-    db_done(st);
-    return rc;
-}
-
 /* ---- regions ---------------------------------------------------------- */
 
 static int read_region(arena *a, db_stmt *st, catalog_region *r, err_ctx *e)
@@ -174,7 +164,7 @@ static int region_create_tx(db_conn *c, void *arg, err_ctx *e)
     region_tx *t = arg;
     const catalog_region_input *in = t->in;
     int64_t count, now = clock_now_ms();
-    int rc = count_rows(c, "SELECT COUNT(*) FROM regions", &count, e);
+    int rc = db_query_ints(c, "SELECT COUNT(*) FROM regions", DB_NOARGS, &count, 1, e);
     if (rc)
         return rc;
     if (count >= CATALOG_REGIONS_MAX)
@@ -707,7 +697,7 @@ static int pack_create_tx(db_conn *c, void *arg, err_ctx *e)
     const catalog_pack_input *in = t->in;
     char id[RAND_ID_LEN];
     int64_t count, now = clock_now_ms();
-    int rc = count_rows(c, "SELECT COUNT(*) FROM packs", &count, e);
+    int rc = db_query_ints(c, "SELECT COUNT(*) FROM packs", DB_NOARGS, &count, 1, e);
     if (rc)
         return rc;
     if (count >= PACKS_MAX)
