@@ -3,6 +3,7 @@
  */
 #include "account/session.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "account/password.h"
@@ -120,35 +121,108 @@ int session_login_password(db_conn *c, arena *a, const session_policy *p, const 
     return rc;
 }
 
-int session_check(db_conn *c, arena *a, const session_policy *p, const char *token,
-                  account_user *user, char token_hash[65], err_ctx *e)
+/* The stored key of a token (its SHA-256 in hex); false for a token that
+ * cannot be one of ours. */
+static bool token_key(const char *token, char token_hash[65])
+{
+    if (strlen(token) >= RAND_TOKEN_LEN || strncmp(token, "cct_", 4) != 0)
+        return false;
+    rand_sha256_hex(token, token_hash);
+    return true;
+}
+
+/* last_seen_at is refreshed once a use comes this long after it. */
+static int64_t touch_ms(const session_policy *p)
+{
+    return p->idle_ms / 4 < SESSION_TOUCH_MS ? p->idle_ms / 4 : SESSION_TOUCH_MS;
+}
+
+/* A cache entry: this, then the user's id, email, name, role and org id
+ * (when has_org), each ending in a NUL. */
+typedef struct kept {
+    int64_t last_seen, expires_at, created_at, updated_at;
+    bool admin, has_org;
+} kept;
+
+static void keep(cache *k, uint64_t epoch, const char *token_hash, const account_user *u,
+                 int64_t last_seen, int64_t expires_at)
+{
+    char buf[CACHE_VALUE_MAX];
+    if (!k)
+        return;
+    kept head = {last_seen, expires_at, u->created_at, u->updated_at, u->admin, u->org_id != NULL};
+    const char *strings[] = {u->id, u->email, u->name, u->role, u->org_id};
+    size_t len = sizeof head;
+    memcpy(buf, &head, sizeof head);
+    for (int i = 0; i < 4 + head.has_org; i++) {
+        size_t n = strlen(strings[i]) + 1;
+        if (n > sizeof buf - len)
+            return; /* too big to keep: read each time */
+        memcpy(buf + len, strings[i], n);
+        len += n;
+    }
+    cache_put(k, token_hash, u->id, epoch, clock_now_ms(), buf, len);
+}
+
+bool session_recall(cache *k, arena *a, const session_policy *p, const char *token,
+                    account_user *user, char token_hash[65], uint64_t *epoch)
+{
+    int64_t now = clock_now_ms();
+    *epoch = cache_epoch(k);
+    char *buf = arena_alloc_raw(a, CACHE_VALUE_MAX);
+    size_t len = buf && token_key(token, token_hash)
+                     ? cache_get(k, token_hash, now, buf, CACHE_VALUE_MAX)
+                     : 0;
+    kept head;
+    if (len < sizeof head)
+        return false;
+    memcpy(&head, buf, sizeof head);
+    if (now >= head.expires_at || now - head.last_seen >= touch_ms(p))
+        return false; /* expired, or its last use is to be written: the database decides */
+    const char *strings[5] = {NULL};
+    char *at = buf + sizeof head, *end = buf + len;
+    for (int i = 0; i < 4 + head.has_org && at < end; i++) {
+        strings[i] = at;
+        at += strlen(at) + 1; /* keep wrote each with its NUL */
+    }
+    *user = (account_user){strings[0], strings[1], strings[2], strings[3], strings[4],
+                           head.admin, head.created_at, head.updated_at};
+    return true;
+}
+
+int session_check(db_conn *c, cache *k, uint64_t epoch, arena *a, const session_policy *p,
+                  const char *token, account_user *user, char token_hash[65], err_ctx *e)
 {
     db_stmt *st = NULL;
     bool found = false;
-    int64_t now = clock_now_ms(), last_seen = 0;
-    if (strlen(token) >= RAND_TOKEN_LEN || strncmp(token, "cct_", 4) != 0)
+    int64_t now = clock_now_ms(), last_seen = 0, expires_at = 0;
+    if (!token_key(token, token_hash))
         return err_set(e, ERR_UNAUTHENTICATED, "the token is not valid");
-    rand_sha256_hex(token, token_hash);
     /* The session and its user in one read: every signed-in request pays it. */
     int rc = db_query_row(c,
-                          "SELECT " ACCOUNT_USER_COLS_U ", s.last_seen_at FROM sessions s"
-                          " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"
-                          " AND s.revoked_at IS NULL AND s.expires_at > ? AND s.last_seen_at > ?",
+                          "SELECT " ACCOUNT_USER_COLS_U ", s.last_seen_at, s.expires_at"
+                          " FROM sessions s JOIN users u ON u.id = s.user_id"
+                          " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?"
+                          " AND s.last_seen_at > ?",
                           DB_ARGS(DB_TEXT(token_hash), DB_INT(now), DB_INT(now - p->idle_ms)),
                           &st, &found, e);
     if (!rc && found) {
         rc = account_user_read(a, st, user, e);
         last_seen = db_int(st, ACCOUNT_USER_NCOLS);
+        expires_at = db_int(st, ACCOUNT_USER_NCOLS + 1);
     }
     db_done(st);
     if (rc)
         return rc;
     if (!found)
         return err_set(e, ERR_UNAUTHENTICATED, "the token is unknown, revoked or expired");
-    int64_t touch = p->idle_ms / 4 < SESSION_TOUCH_MS ? p->idle_ms / 4 : SESSION_TOUCH_MS;
-    if (now - last_seen >= touch)
+    if (now - last_seen >= touch_ms(p)) {
         rc = db_exec(c, "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?",
                      DB_ARGS(DB_INT(now), DB_TEXT(token_hash)), NULL, e);
+        last_seen = now;
+    }
+    if (!rc)
+        keep(k, epoch, token_hash, user, last_seen, expires_at);
     return rc;
 }
 

@@ -4,7 +4,8 @@
  * A token is 256 random bits; only its SHA-256 is stored, so a leaked
  * database yields no usable token. A session ends at its absolute expiry,
  * after `idle` without use, on logout, or when the password changes. State
- * lives in the database only, so any instance can check any token.
+ * lives in the database, so any instance can check any token; each keeps
+ * its recent checks for a moment (session_recall).
  */
 #ifndef COCLOUD_SESSION_H
 #define COCLOUD_SESSION_H
@@ -12,6 +13,7 @@
 #include <stdint.h>
 
 #include "account/account.h"
+#include "base/cache.h"
 
 typedef struct session_policy {
     int64_t idle_ms, max_ms;      /* expiry */
@@ -38,10 +40,24 @@ int session_login_password(db_conn *c, arena *a, const session_policy *p, const 
 int session_open(db_conn *c, const session_policy *p, const char *user_id, int64_t now,
                  session_login *out, err_ctx *e);
 
-/* Resolves a token to its user. ERR_UNAUTHENTICATED if unknown, revoked or
- * expired. *token_hash (65 bytes) receives the stored key for logout. */
-int session_check(db_conn *c, arena *a, const session_policy *p, const char *token,
-                  account_user *user, char token_hash[65], err_ctx *e);
+/* Resolves a token to its user from k, a cache of recent checks
+ * (cache.h): true, with *user in a's memory, when a check made within the
+ * cache's ttl still holds. An entry is not used past the session's expiry,
+ * nor once its last use is due to be written. False otherwise: *epoch is
+ * then for session_check. A token used again and again is read from the
+ * database about once per ttl. Whoever revokes sessions drops them from
+ * the cache after committing: cache_drop(k, token_hash) for one,
+ * cache_drop_tag(k, user_id) for all of a user's. Other instances see the
+ * revocation within the ttl. */
+bool session_recall(cache *k, arena *a, const session_policy *p, const char *token,
+                    account_user *user, char token_hash[65], uint64_t *epoch);
+
+/* Resolves a token to its user from the database, and keeps the answer in
+ * k (NULL: nowhere) under the epoch session_recall gave. ERR_UNAUTHENTICATED if unknown,
+ * revoked or expired. *token_hash (65 bytes) receives the stored key, for
+ * logout and for the cache. */
+int session_check(db_conn *c, cache *k, uint64_t epoch, arena *a, const session_policy *p,
+                  const char *token, account_user *user, char token_hash[65], err_ctx *e);
 
 int session_revoke(db_conn *c, const char *token_hash, int64_t now, err_ctx *e);
 int session_revoke_user(db_conn *c, const char *user_id, int64_t now, err_ctx *e);

@@ -8,11 +8,15 @@
 
 #include "api/metrics.h"
 #include "api/router.h"
+#include "base/cache.h"
 #include "base/embed.h"
 #include "campaign/engine.h"
 #include "campaign/quote_writer.h"
 #include "credit/claim.h"
 #include "db/migrate.h"
+
+/* Entries in each cache: the tokens and orgs busy within one cache_ms. */
+#define APP_CACHE_ENTRIES 8192
 
 void app_config_defaults(app_config *cfg)
 {
@@ -29,6 +33,7 @@ void app_config_defaults(app_config *cfg)
         .json_depth = 32,
         .timeout_s = 30,
         .engine_poll_ms = 1000,
+        .cache_ms = 1000,
         .quote_ttl_s = 30 * 60,
         .quote_keep_s = 24 * 3600,
         .quote_flush_ms = 20,
@@ -78,6 +83,12 @@ int app_open(const app_config *cfg, app **out, err_ctx *e)
         rc = err_set(e, ERR_NOMEM, "out of memory");
         goto out;
     }
+    a->sessions = cache_new(APP_CACHE_ENTRIES, cfg->cache_ms);
+    a->orgs = cache_new(APP_CACHE_ENTRIES, cfg->cache_ms);
+    if (!a->sessions || !a->orgs) {
+        rc = err_set(e, ERR_NOMEM, "out of memory");
+        goto out;
+    }
     rc = engine_new(a->db, &a->log, cfg->engine_poll_ms, &a->engine, e);
     if (!rc)
         rc = quote_writer_new(a->db, &a->log, cfg->quote_flush_ms,
@@ -101,6 +112,8 @@ void app_free(app *a)
     claim_batcher_free(a->claims); /* settles the claims still waiting */
     quote_writer_free(a->quotes);  /* writes the quotes still waiting */
     engine_free(a->engine);
+    cache_free(a->orgs);
+    cache_free(a->sessions);
     metrics_free(a->metrics);
     db_free(a->db);
     log_unbuffer(&a->log);

@@ -1,6 +1,7 @@
 /*
  * app.h: the application context passed everywhere instead of globals:
- * configuration, logger, database pool and metrics.
+ * configuration, logger, database pool, metrics, the quote engine, the
+ * background writers and the caches.
  */
 #ifndef COCLOUD_APP_H
 #define COCLOUD_APP_H
@@ -16,6 +17,7 @@ typedef struct metrics metrics;
 typedef struct engine engine;
 typedef struct quote_writer quote_writer;
 typedef struct claim_batcher claim_batcher;
+typedef struct cache cache;
 
 typedef struct app_config {
     const char *listen;      /* "127.0.0.1:8080", "[::1]:8080", port 0 = any */
@@ -30,6 +32,7 @@ typedef struct app_config {
     int json_depth;          /* deepest nesting accepted */
     int timeout_s;           /* idle connection timeout */
     int engine_poll_ms;      /* how often to look for changes made elsewhere */
+    int cache_ms;            /* how long a session or an org read is reused; 0 = never */
     int quote_ttl_s;         /* how long a quote stays valid */
     int quote_keep_s;        /* how long an expired quote no order took is kept */
     int quote_flush_ms;      /* how long new quotes wait to be written together */
@@ -48,6 +51,8 @@ typedef struct app {
     engine *engine;       /* the quote engine's snapshots */
     quote_writer *quotes; /* new quotes, written behind the requests */
     claim_batcher *claims; /* credit claims, settled in batches */
+    cache *sessions;       /* recent session checks, by token hash (session_recall) */
+    cache *orgs;           /* recent reads of an org for pricing, by org id (quote_org_recall) */
 } app;
 
 /* Fills cfg with the documented defaults. */

@@ -7,6 +7,7 @@
 #include "api/handlers.h"
 #include "api/http.h"
 #include "api/jsonout.h"
+#include "base/cache.h"
 #include "base/clock.h"
 
 
@@ -111,6 +112,7 @@ int h_org_update(req *r)
     if ((rc && rc != ERR_VALIDATION) || (rc = req_db(r, &c)) ||
         (rc = account_org_update(c, r->a, &r->actor, r->params[0], &in, &org, &r->err)))
         return rc;
+    cache_drop(r->app->orgs, org.id); /* its industry and size price its quotes */
     return req_json(r, 200, org_json(&org));
 }
 
@@ -226,6 +228,7 @@ int h_session_delete(req *r)
     int rc = req_db(r, &c);
     if (rc || (rc = session_revoke(c, r->token_hash, clock_now_ms(), &r->err)))
         return rc;
+    cache_drop(r->app->sessions, r->token_hash);
     req_header(r, "Set-Cookie",
                HTTP_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
     return req_no_content(r);
@@ -262,6 +265,7 @@ int h_me_password(req *r)
     if (rc || (rc = req_db(r, &c)) ||
         (rc = account_password_change(c, &r->actor, in.current, in.next, &r->err)))
         return rc;
+    cache_drop_tag(r->app->sessions, r->user.id); /* every session of the user has ended */
     req_header(r, "Set-Cookie",
                HTTP_SESSION_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
     return req_no_content(r);

@@ -5,6 +5,7 @@
 
 #include "api/handlers.h"
 #include "api/http.h"
+#include "base/cache.h"
 #include "base/clock.h"
 #include "campaign/order.h"
 #include "campaign/quote_writer.h"
@@ -37,6 +38,7 @@ int h_order_create(req *r)
         (rc = quote_writer_await(r->app->quotes, c, in.quote_id, &r->err)) ||
         (rc = order_place(c, r->a, &r->actor, in.quote_id, &o, &r->err)))
         return rc;
+    cache_drop(r->app->orgs, o.org_id); /* its usage moved: limits, new customer */
     req_header(r, "Location", arena_printf(r->a, "/api/v1/orders/%s", o.id));
     return req_json(r, 201, order_json(&o));
 }

@@ -69,9 +69,12 @@ static int priced_org(req *r, const char *named, account_org *org, qe_org *q)
         return err_set(&r->err, ERR_NOT_FOUND, "no org");
     const qe_snapshot *s = snapshot(r);
     int64_t *uses = arena_alloc_raw(r->a, (size_t)(s->npolicies + 1) * sizeof *uses);
-    int rc = uses ? req_db(r, &c) : err_set(&r->err, ERR_NOMEM, "out of memory");
-    if (!rc)
-        rc = quote_org_load(c, r->a, s, id, &industry, &size, uses, &used_any, &r->err);
+    uint64_t epoch;
+    cache *k = r->app->orgs;
+    int rc = uses ? 0 : err_set(&r->err, ERR_NOMEM, "out of memory");
+    if (!rc && !quote_org_recall(k, r->a, s, id, &industry, &size, uses, &used_any, &epoch) &&
+        !(rc = req_db(r, &c)))
+        rc = quote_org_load(c, k, epoch, r->a, s, id, &industry, &size, uses, &used_any, &r->err);
     if (rc == ERR_NOT_FOUND && named) {
         err_clear(&r->err);
         return err_field_add(&r->err, "org", "is not a known org");

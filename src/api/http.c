@@ -38,18 +38,22 @@ const char *req_token(req *r)
 
 int req_sign_in(req *r)
 {
-    db_conn *c;
     if (r->signed_in)
         return 0;
     const char *token = req_token(r);
     if (!token || !*token)
         return err_set(&r->err, ERR_UNAUTHENTICATED, "sign in first: send a bearer token");
-    int rc = req_db(r, &c);
-    if (!rc)
-        rc = session_check(c, r->a, &r->app->cfg.session, token, &r->user, r->token_hash,
-                           &r->err);
-    if (rc)
-        return rc;
+    uint64_t epoch;
+    cache *k = r->app->sessions;
+    if (!session_recall(k, r->a, &r->app->cfg.session, token, &r->user, r->token_hash, &epoch)) {
+        db_conn *c;
+        int rc = req_db(r, &c);
+        if (!rc)
+            rc = session_check(c, k, epoch, r->a, &r->app->cfg.session, token, &r->user,
+                               r->token_hash, &r->err);
+        if (rc)
+            return rc;
+    }
     r->signed_in = true;
     r->actor = account_actor_of(&r->user);
     return 0;

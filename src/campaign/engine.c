@@ -27,7 +27,6 @@
 typedef struct box {
     qe_snapshot s; /* first: engine_release casts back */
     arena *mem;
-    int64_t version;
     _Atomic int refs;
     struct box *next; /* on the retired list */
 } box;
@@ -386,7 +385,7 @@ static int box_load(db *d, box **out, err_ctx *e)
     if (!rc)
         rc = db_begin_read(c, e);
     if (!rc)
-        rc = read_version(c, &b->version, e);
+        rc = read_version(c, &b->s.version, e);
     if (!rc)
         rc = load_regions_products(c, b->mem, &b->s, e);
     if (!rc)
@@ -444,7 +443,7 @@ static int refresh(engine *en, err_ctx *e)
         rc = read_version(c, &v, e);
     db_release(c);
     box *cur = atomic_load(&en->cur);
-    if (!rc && (!cur || v != cur->version)) {
+    if (!rc && (!cur || v != cur->s.version)) {
         box *b = NULL;
         rc = box_load(en->db, &b, e);
         if (!rc) {
@@ -454,7 +453,7 @@ static int refresh(engine *en, err_ctx *e)
                 en->retired = old;
             }
             log_info(en->lg, NULL, "quote engine: version %lld, %d products, %d policies",
-                     (long long)b->version, b->s.nproducts, b->s.npolicies);
+                     (long long)b->s.version, b->s.nproducts, b->s.npolicies);
         }
     }
     reap(en);

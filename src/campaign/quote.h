@@ -178,6 +178,7 @@ typedef struct qe_gate {
  * packs by id, policies by (lane, id), so that a lane is a run of policy
  * indices and index order is the order of the rules (ties, reports). */
 struct qe_snapshot {
+    int64_t version; /* of the data it was built from (engine.c); 0 when built otherwise */
     int nregions, nproducts, npacks, ncampaigns, npolicies;
     qe_region *regions;
     qe_product *products;

@@ -1,9 +1,12 @@
 /*
- * quote_store.c: SQL behind quotes.
+ * quote_store.c: SQL behind quotes, and the cache of what pricing reads
+ * of an org.
  */
 #include "campaign/quote_store.h"
 
 #include <string.h>
+
+#include "base/clock.h"
 
 int quote_org_usage(db_conn *c, const qe_snapshot *s, const char *org_id, int64_t *uses,
                     bool *used_any, err_ctx *e)
@@ -25,9 +28,70 @@ int quote_org_usage(db_conn *c, const qe_snapshot *s, const char *org_id, int64_
     return rc;
 }
 
-int quote_org_load(db_conn *c, arena *a, const qe_snapshot *s, const char *org_id,
-                   const char **industry, const char **size, int64_t *uses, bool *used_any,
-                   err_ctx *e)
+/* A cache entry: this, the industry and the size (each ending in a NUL),
+ * then nused pairs of a policy index (int32_t) and its uses (int64_t). */
+typedef struct org_kept {
+    int64_t version;
+    int32_t nused;
+    bool used_any;
+} org_kept;
+
+#define ORG_PAIR (sizeof(int32_t) + sizeof(int64_t))
+
+static void org_keep(cache *k, uint64_t epoch, const qe_snapshot *s, const char *org_id,
+                     const char *industry, const char *size, const int64_t *uses,
+                     bool used_any)
+{
+    char buf[CACHE_VALUE_MAX];
+    org_kept head = {s->version, 0, used_any};
+    size_t ni = strlen(industry) + 1, ns = strlen(size) + 1, len = sizeof head + ni + ns;
+    if (!k || len > sizeof buf)
+        return;
+    memcpy(buf + sizeof head, industry, ni);
+    memcpy(buf + sizeof head + ni, size, ns);
+    for (int32_t p = 0; p < s->npolicies; p++) {
+        if (!uses[p])
+            continue;
+        if (ORG_PAIR > sizeof buf - len)
+            return; /* too big to keep: read each time */
+        memcpy(buf + len, &p, sizeof p);
+        memcpy(buf + len + sizeof p, &uses[p], sizeof uses[p]);
+        len += ORG_PAIR;
+        head.nused++;
+    }
+    memcpy(buf, &head, sizeof head);
+    cache_put(k, org_id, NULL, epoch, clock_now_ms(), buf, len);
+}
+
+bool quote_org_recall(cache *k, arena *a, const qe_snapshot *s, const char *org_id,
+                      const char **industry, const char **size, int64_t *uses, bool *used_any,
+                      uint64_t *epoch)
+{
+    org_kept head;
+    *epoch = cache_epoch(k);
+    char *buf = arena_alloc_raw(a, CACHE_VALUE_MAX);
+    size_t len = buf ? cache_get(k, org_id, clock_now_ms(), buf, CACHE_VALUE_MAX) : 0;
+    if (len < sizeof head)
+        return false;
+    memcpy(&head, buf, sizeof head);
+    if (head.version != s->version)
+        return false; /* another snapshot: its policy indices differ */
+    *industry = buf + sizeof head;
+    *size = *industry + strlen(*industry) + 1;
+    *used_any = head.used_any;
+    memset(uses, 0, (size_t)s->npolicies * sizeof *uses);
+    const char *pair = *size + strlen(*size) + 1;
+    for (int32_t i = 0; i < head.nused; i++, pair += ORG_PAIR) {
+        int32_t p;
+        memcpy(&p, pair, sizeof p);
+        memcpy(&uses[p], pair + sizeof p, sizeof uses[p]);
+    }
+    return true;
+}
+
+int quote_org_load(db_conn *c, cache *k, uint64_t epoch, arena *a, const qe_snapshot *s,
+                   const char *org_id, const char **industry, const char **size, int64_t *uses,
+                   bool *used_any, err_ctx *e)
 {
     db_stmt *st = NULL;
     bool row, found = false;
@@ -58,6 +122,8 @@ int quote_org_load(db_conn *c, arena *a, const qe_snapshot *s, const char *org_i
     db_done(st);
     if (!rc && !found)
         rc = err_set(e, ERR_NOT_FOUND, "no org %s", org_id);
+    if (!rc)
+        org_keep(k, epoch, s, org_id, *industry, *size, uses, *used_any);
     return rc;
 }
 

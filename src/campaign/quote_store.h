@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/cache.h"
 #include "campaign/quote.h"
 #include "db/db.h"
 
@@ -19,10 +20,21 @@ int quote_org_usage(db_conn *c, const qe_snapshot *s, const char *org_id, int64_
 
 /* What pricing needs of an org, read in one statement: its industry and
  * size (copied into a) and its usage as quote_org_usage gives it.
- * ERR_NOT_FOUND when there is no such org. */
-int quote_org_load(db_conn *c, arena *a, const qe_snapshot *s, const char *org_id,
-                   const char **industry, const char **size, int64_t *uses, bool *used_any,
-                   err_ctx *e);
+ * ERR_NOT_FOUND when there is no such org. The answer is kept in k (NULL:
+ * nowhere) under the epoch quote_org_recall gave. */
+int quote_org_load(db_conn *c, cache *k, uint64_t epoch, arena *a, const qe_snapshot *s,
+                   const char *org_id, const char **industry, const char **size, int64_t *uses,
+                   bool *used_any, err_ctx *e);
+
+/* The same from k, a cache of recent loads (cache.h): true when it holds
+ * one made within the cache's ttl against the same snapshot version
+ * (policy indices are the snapshot's). False otherwise: *epoch is then
+ * for quote_org_load. Whoever changes an org's industry, size or usage
+ * drops it after committing (cache_drop(k, org_id)); other instances'
+ * changes apply here within the ttl. */
+bool quote_org_recall(cache *k, arena *a, const qe_snapshot *s, const char *org_id,
+                      const char **industry, const char **size, int64_t *uses, bool *used_any,
+                      uint64_t *epoch);
 
 typedef struct quote_row {
     const char *id, *org_id, *currency;

@@ -50,6 +50,9 @@ enum { EXIT_USAGE = 2, EXIT_DB = 3 };
      "idle connection timeout (30)", 1, 3600},                                                 \
     {"engine-poll", "COCLOUD_ENGINE_POLL", OPT_INT, &(cfg)->engine_poll_ms, "MS",              \
      "how often to pick up catalog changes made by other instances (1000)", 50, 600000},      \
+    {"cache", "COCLOUD_CACHE", OPT_INT, &(cfg)->cache_ms, "MS",                                \
+     "reuse a session or org read this long; other instances' changes apply within it, "      \
+     "0 = never (1000)", 0, 60000},                                                            \
     {"quote-ttl", "COCLOUD_QUOTE_TTL", OPT_INT, &(cfg)->quote_ttl_s, "SECONDS",                 \
      "how long a quote stays valid (1800)", 10, 86400},                                        \
     {"quote-keep", "COCLOUD_QUOTE_KEEP", OPT_INT, &(cfg)->quote_keep_s, "SECONDS",              \

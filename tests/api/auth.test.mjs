@@ -90,9 +90,12 @@ test('cookie login: Set-Cookie is HttpOnly, SameSite=Strict, Path=/; the cookie 
   assert401(await api(base, 'GET', '/api/v1/me', { cookie }), 'cookie after logout');
 });
 
-test('logout revokes the token (204), and only that token', async () => {
+test('logout revokes the token (204), and only that token, even one in use a moment ago', async () => {
   const a = await signup(base);
   const other = await login(base, a.email, a.password);
+  for (const t of [a.token, other.token]) { // the server keeps recent checks for a moment (--cache)
+    assert.equal((await api(base, 'GET', '/api/v1/me', { token: t })).status, 200);
+  }
   const r = await api(base, 'DELETE', '/api/v1/session', { token: a.token });
   assert.equal(r.status, 204, r.text);
   assert.equal(r.text, '');
@@ -107,6 +110,9 @@ test('password change revokes every session of the user; new password works, old
   const second = await login(base, a.email, a.password);
   // Another user's session is not touched.
   const b = await signup(base);
+  for (const t of [a.token, second.token, b.token]) { // in use a moment ago: kept (--cache)
+    assert.equal((await api(base, 'GET', '/api/v1/me', { token: t })).status, 200);
+  }
   const r = await api(base, 'PUT', '/api/v1/me/password', {
     token: a.token, body: { current_password: a.password, new_password: 'brand new secret' },
   });

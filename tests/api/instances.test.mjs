@@ -1,6 +1,6 @@
 // Two cocloud instances on one database behave as one: they start together
 // (one migrates, the other waits), a session from one works on the other,
-// a logout on one ends it on both, the login throttle counts across both,
+// a logout on one ends it on both (on the other within --cache), the login throttle counts across both,
 // racing sign-ups through both create one account, and a crowd claiming
 // one credit drop through both never gets more than it holds. Runs on the
 // suite's engine: SQLite (two processes on one WAL file) or PostgreSQL.
@@ -17,7 +17,7 @@ let dir;
 before(async () => {
   const fresh = freshDb();
   dir = fresh.dir;
-  const args = ['--login-max-failures', '3', '--engine-poll', '100'];
+  const args = ['--login-max-failures', '3', '--engine-poll', '100', '--cache', '400'];
   const started = await Promise.allSettled([
     startServer({ db: fresh.db, dir, args }),
     startServer({ db: fresh.db, dir, args }),
@@ -49,8 +49,18 @@ test('a session opened on one instance works on the other, and a logout ends it 
   const me = await api(a.url, 'GET', '/api/v1/me', { token });
   assert.equal(me.status, 200, me.text);
   assert.equal(me.json.user.email, body.admin.email);
+  assert.equal((await api(b.url, 'GET', '/api/v1/me', { token })).status, 200);
   assert.equal((await api(a.url, 'DELETE', '/api/v1/session', { token })).status, 204);
-  assertProblem(await api(b.url, 'GET', '/api/v1/me', { token }), 401, 'unauthenticated');
+  assertProblem(await api(a.url, 'GET', '/api/v1/me', { token }), 401, 'unauthenticated');
+  // B checked the token a moment ago and keeps that for --cache (400 ms
+  // here): the logout reaches it within that.
+  const t0 = Date.now();
+  let r;
+  while ((r = await api(b.url, 'GET', '/api/v1/me', { token })).status === 200 && Date.now() - t0 < 3000) {
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  assertProblem(r, 401, 'unauthenticated');
+  assert.ok(Date.now() - t0 < 1500, `B took ${Date.now() - t0} ms`);
 });
 
 test('the login throttle counts failures through both instances', async () => {

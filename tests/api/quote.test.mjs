@@ -508,3 +508,43 @@ test('a campaign coming up is offered as not started yet, and its offers are rej
   const x = q.json.rejected.find((y) => y.policy === p.id);
   assert.deepEqual([x.reason, x.campaign_status, x.message, x.line], ['campaign_not_live', 'scheduled', 'campaign has not started', null]);
 });
+
+test('an order and a change of industry show in the org\'s very next quote', async () => {
+  // The server keeps what pricing reads of an org for a moment (--cache):
+  // its own changes must still show at once.
+  const now = Date.now();
+  const window = { starts_at: new Date(now - DAY).toISOString(), ends_at: new Date(now + DAY).toISOString() };
+  const open = await as(op.token, 'POST', '/api/v1/campaigns', {
+    name: { zh: '开放', en: 'Open to all' }, description: { zh: '', en: '' }, ...window,
+    time_zone: 'Asia/Shanghai', regions: [], industries: [], sizes: [], new_customer_only: false, published: true,
+  });
+  const fresh = await as(op.token, 'POST', '/api/v1/campaigns', {
+    name: { zh: '新客', en: 'Newcomers' }, description: { zh: '', en: '' }, ...window,
+    time_zone: 'Asia/Shanghai', regions: [], industries: [], sizes: [], new_customer_only: true, published: true,
+  });
+  const mk = (c, body) => as(op.token, 'POST', `/api/v1/campaigns/${c.id}/policies`, {
+    conditions: { products: ['obs.standard'] }, limits: {}, enabled: true, ...body,
+  });
+  const once = await mk(open, { name: { zh: '一次', en: 'Once' }, lane: 6, effect: { kind: 'percent_off', value: 1000 }, limits: { per_org: 1 } });
+  const fintech = await mk(open, { name: { zh: '金融', en: 'Fintech' }, lane: 7, effect: { kind: 'percent_off', value: 500 },
+    conditions: { products: ['obs.standard'], industries: ['fintech'] } });
+  const welcome = await mk(fresh, { name: { zh: '欢迎', en: 'Welcome' }, lane: 8, effect: { kind: 'percent_off', value: 300 } });
+  const buyer = await signup(srv.url, { industry: 'media' });
+  const cart = { region: 'cn-north-4', lines: [{ product: 'obs.standard', quantity: 1000, months: 1 }] };
+  const priced = async () => {
+    const r = await quote(buyer, cart);
+    assert.equal(r.status, 201, r.text);
+    const applied = r.json.lines[0].applied.map((x) => x.policy);
+    const why = Object.fromEntries(r.json.rejected.map((x) => [x.policy, x.reason]));
+    return { id: r.json.id, verdict: [once, fintech, welcome].map((p) => (applied.includes(p.id) ? 'applied' : why[p.id])) };
+  };
+  const first = await priced();
+  assert.deepEqual(first.verdict, ['applied', 'industry_not_eligible', 'applied']);
+  assert.deepEqual((await priced()).verdict, first.verdict, 'the same again');
+  const order = await api(srv.url, 'POST', '/api/v1/orders', { token: buyer.token, body: { quote_id: first.id } });
+  assert.equal(order.status, 201, order.text);
+  assert.deepEqual((await priced()).verdict, ['per_org_limit_reached', 'industry_not_eligible', 'not_new_customer']);
+  const patched = await api(srv.url, 'PATCH', `/api/v1/orgs/${buyer.org.id}`, { token: buyer.token, body: { industry: 'fintech' } });
+  assert.equal(patched.status, 200, patched.text);
+  assert.deepEqual((await priced()).verdict, ['per_org_limit_reached', 'applied', 'not_new_customer']);
+});

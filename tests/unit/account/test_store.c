@@ -177,7 +177,7 @@ Test(store, login_check_and_revoke)
 
     account_user who;
     char th[65];
-    cr_assert_eq(session_check(c, a, &policy, s.token, &who, th, &e), 0, "%s", e.detail);
+    cr_assert_eq(session_check(c, NULL, 0, a, &policy, s.token, &who, th, &e), 0, "%s", e.detail);
     cr_assert_str_eq(who.id, u.id);
     cr_assert_str_eq(who.org_id, org.id);
     char want[65];
@@ -186,7 +186,7 @@ Test(store, login_check_and_revoke)
 
     cr_assert_eq(session_revoke(c, th, clock_now_ms(), &e), 0);
     err_clear(&e);
-    cr_assert_eq(session_check(c, a, &policy, s.token, &who, th, &e), ERR_UNAUTHENTICATED);
+    cr_assert_eq(session_check(c, NULL, 0, a, &policy, s.token, &who, th, &e), ERR_UNAUTHENTICATED);
 }
 
 Test(store, bad_tokens_are_unauthenticated)
@@ -196,18 +196,18 @@ Test(store, bad_tokens_are_unauthenticated)
     err_ctx e = {0};
     char tok[RAND_TOKEN_LEN];
     rand_token(tok);
-    cr_assert_eq(session_check(c, a, &policy, tok, &who, th, &e), ERR_UNAUTHENTICATED,
+    cr_assert_eq(session_check(c, NULL, 0, a, &policy, tok, &who, th, &e), ERR_UNAUTHENTICATED,
                  "well-formed but unknown");
     err_clear(&e);
-    cr_assert_eq(session_check(c, a, &policy, "", &who, th, &e), ERR_UNAUTHENTICATED);
+    cr_assert_eq(session_check(c, NULL, 0, a, &policy, "", &who, th, &e), ERR_UNAUTHENTICATED);
     err_clear(&e);
-    cr_assert_eq(session_check(c, a, &policy, "Bearer xyz", &who, th, &e), ERR_UNAUTHENTICATED);
+    cr_assert_eq(session_check(c, NULL, 0, a, &policy, "Bearer xyz", &who, th, &e), ERR_UNAUTHENTICATED);
     err_clear(&e);
     char longtok[200];
     memset(longtok, 'a', sizeof longtok - 1);
     memcpy(longtok, "cct_", 4);
     longtok[sizeof longtok - 1] = '\0';
-    cr_assert_eq(session_check(c, a, &policy, longtok, &who, th, &e), ERR_UNAUTHENTICATED);
+    cr_assert_eq(session_check(c, NULL, 0, a, &policy, longtok, &who, th, &e), ERR_UNAUTHENTICATED);
 }
 
 Test(store, wrong_password_and_unknown_email_look_the_same)
@@ -340,11 +340,11 @@ Test(store, idle_sessions_expire)
     char th[65];
     /* Use keeps it alive: 600 + 600 ms > idle, but never 1000 ms idle. */
     sleep_ms(600);
-    cr_assert_eq(session_check(c, a, &p, s.token, &who, th, &e), 0, "%s", e.detail);
+    cr_assert_eq(session_check(c, NULL, 0, a, &p, s.token, &who, th, &e), 0, "%s", e.detail);
     sleep_ms(600);
-    cr_assert_eq(session_check(c, a, &p, s.token, &who, th, &e), 0, "%s", e.detail);
+    cr_assert_eq(session_check(c, NULL, 0, a, &p, s.token, &who, th, &e), 0, "%s", e.detail);
     sleep_ms(1300);
-    cr_assert_eq(session_check(c, a, &p, s.token, &who, th, &e), ERR_UNAUTHENTICATED);
+    cr_assert_eq(session_check(c, NULL, 0, a, &p, s.token, &who, th, &e), ERR_UNAUTHENTICATED);
 }
 
 Test(store, absolute_expiry)
@@ -362,7 +362,7 @@ Test(store, absolute_expiry)
     lax.idle_ms = 10 * policy.max_ms;
     account_user who;
     char th[65];
-    cr_assert_eq(session_check(c, a, &lax, s.token, &who, th, &e), ERR_UNAUTHENTICATED);
+    cr_assert_eq(session_check(c, NULL, 0, a, &lax, s.token, &who, th, &e), ERR_UNAUTHENTICATED);
 }
 
 Test(store, revoke_user_ends_every_session)
@@ -378,9 +378,9 @@ Test(store, revoke_user_ends_every_session)
     cr_assert_eq(session_revoke_user(c, u.id, clock_now_ms(), &e), 0);
     account_user who;
     char th[65];
-    cr_assert_eq(session_check(c, a, &policy, s1.token, &who, th, &e), ERR_UNAUTHENTICATED);
+    cr_assert_eq(session_check(c, NULL, 0, a, &policy, s1.token, &who, th, &e), ERR_UNAUTHENTICATED);
     err_clear(&e);
-    cr_assert_eq(session_check(c, a, &policy, s2.token, &who, th, &e), ERR_UNAUTHENTICATED);
+    cr_assert_eq(session_check(c, NULL, 0, a, &policy, s2.token, &who, th, &e), ERR_UNAUTHENTICATED);
 }
 
 Test(store, other_orgs_are_not_found)
@@ -570,12 +570,12 @@ Test(store, password_change_revokes_sessions)
     account_user who;
     char th[65];
     err_clear(&e);
-    cr_assert_eq(session_check(c, a, &policy, s.token, &who, th, &e), 0,
+    cr_assert_eq(session_check(c, NULL, 0, a, &policy, s.token, &who, th, &e), 0,
                  "a refused change revokes nothing");
 
     cr_assert_eq(account_password_change(c, &me, "old password", "new password", &e), 0, "%s",
                  e.detail);
-    cr_assert_eq(session_check(c, a, &policy, s.token, &who, th, &e), ERR_UNAUTHENTICATED);
+    cr_assert_eq(session_check(c, NULL, 0, a, &policy, s.token, &who, th, &e), ERR_UNAUTHENTICATED);
     session_login s2;
     err_clear(&e);
     cr_assert_eq(login("ada@example.com", "old password", "10.0.0.1", &s2, &e),
