@@ -138,7 +138,9 @@ static int64_t touch_ms(const session_policy *p)
 }
 
 /* A cache entry: this, then the user's id, email, name, role and org id
- * (when has_org), each ending in a NUL. */
+ * (when has_org), each ending in a NUL; SESSION_KEPT_MAX bytes at most
+ * (ids, a 254-byte email and a 100-character name fit). */
+#define SESSION_KEPT_MAX 1024
 typedef struct kept {
     int64_t last_seen, expires_at, created_at, updated_at;
     bool admin, has_org;
@@ -147,7 +149,7 @@ typedef struct kept {
 static void keep(cache *k, uint64_t epoch, const char *token_hash, const account_user *u,
                  int64_t last_seen, int64_t expires_at)
 {
-    char buf[CACHE_VALUE_MAX];
+    char buf[SESSION_KEPT_MAX];
     if (!k)
         return;
     kept head = {last_seen, expires_at, u->created_at, u->updated_at, u->admin, u->org_id != NULL};
@@ -169,9 +171,9 @@ bool session_recall(cache *k, arena *a, const session_policy *p, const char *tok
 {
     int64_t now = clock_now_ms();
     *epoch = cache_epoch(k);
-    char *buf = arena_alloc_raw(a, CACHE_VALUE_MAX);
+    char *buf = arena_alloc_raw(a, SESSION_KEPT_MAX);
     size_t len = buf && token_key(token, token_hash)
-                     ? cache_get(k, token_hash, now, buf, CACHE_VALUE_MAX)
+                     ? cache_get(k, token_hash, now, buf, SESSION_KEPT_MAX)
                      : 0;
     kept head;
     if (len < sizeof head)
