@@ -4,6 +4,7 @@
 #include "api/metrics.h"
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,7 +83,7 @@ int64_t metrics_open_connections(const metrics *m)
 }
 
 char *metrics_render(const metrics *m, const char *(*method_of)(int), const char *(*path_of)(int),
-                     int64_t db_bytes, size_t *len)
+                     const metrics_gauges *g, size_t *len)
 {
     char *buf = NULL;
     FILE *f = open_memstream(&buf, len);
@@ -133,7 +134,28 @@ char *metrics_render(const metrics *m, const char *(*method_of)(int), const char
     fprintf(f,
             "# HELP cocloud_database_size_bytes Size of the database.\n"
             "# TYPE cocloud_database_size_bytes gauge\ncocloud_database_size_bytes %lld\n",
-            (long long)db_bytes);
+            (long long)g->db_bytes);
+    static const struct {
+        const char *name, *help, *type;
+        size_t offset;
+    } cache_series[] = {
+        {"cocloud_cache_hits_total", "Reads answered from a cache (--cache).", "counter",
+         offsetof(metrics_cache, hits)},
+        {"cocloud_cache_misses_total", "Reads a cache sent to the database.", "counter",
+         offsetof(metrics_cache, misses)},
+        {"cocloud_cache_entries", "Entries a cache holds now.", "gauge",
+         offsetof(metrics_cache, entries)},
+    };
+    for (size_t k = 0; k < sizeof cache_series / sizeof cache_series[0]; k++) {
+        fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", cache_series[k].name, cache_series[k].help,
+                cache_series[k].name, cache_series[k].type);
+        for (int i = 0; i < METRICS_CACHES; i++) {
+            uint64_t v = *(const uint64_t *)(const void *)((const char *)&g->caches[i] +
+                                                          cache_series[k].offset);
+            fprintf(f, "%s{cache=\"%s\"} %llu\n", cache_series[k].name, g->caches[i].name,
+                    (unsigned long long)v);
+        }
+    }
     if (fclose(f)) {
         free(buf);
         return NULL;

@@ -7,6 +7,7 @@
 #include "api/handlers.h"
 #include "api/http.h"
 #include "api/metrics.h"
+#include "base/cache.h"
 #include "base/embed.h"
 
 int h_healthz(req *r)
@@ -30,12 +31,20 @@ static const char *route_path(int i) { return router_table()[i].pattern; }
 int h_metrics(req *r)
 {
     db_conn *c;
-    int64_t bytes = 0;
+    metrics_gauges g = {0};
     if (!req_db(r, &c))
-        db_size_bytes(c, &bytes, &r->err);
+        db_size_bytes(c, &g.db_bytes, &r->err);
     err_clear(&r->err); /* a missing size is no reason to fail the scrape */
+    struct {
+        const char *name;
+        cache *k;
+    } caches[METRICS_CACHES] = {{"sessions", r->app->sessions}, {"orgs", r->app->orgs}};
+    for (int i = 0; i < METRICS_CACHES; i++) {
+        cache_stats st = cache_stats_of(caches[i].k);
+        g.caches[i] = (metrics_cache){caches[i].name, st.hits, st.misses, st.entries};
+    }
     size_t len = 0;
-    char *text = metrics_render(r->app->metrics, route_method, route_path, bytes, &len);
+    char *text = metrics_render(r->app->metrics, route_method, route_path, &g, &len);
     if (!text)
         return err_set(&r->err, ERR_NOMEM, "out of memory");
     r->status = 200;

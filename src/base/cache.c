@@ -25,6 +25,7 @@ typedef struct entry {
 typedef struct shard {
     _Alignas(64) pthread_mutex_t mu; /* one shard per cache line: no false sharing */
     entry *sets;                     /* nsets sets of CACHE_WAYS */
+    uint64_t hits, misses, entries;  /* counted under mu: no atomics on the hot path */
 } shard;
 
 struct cache {
@@ -57,8 +58,9 @@ cache *cache_new(size_t capacity, int64_t ttl_ms)
     return c;
 }
 
-static void entry_clear(entry *x)
+static void entry_clear(shard *s, entry *x)
 {
+    s->entries -= x->hash != 0;
     free(x->value);
     x->value = NULL;
     x->hash = 0;
@@ -71,7 +73,7 @@ void cache_free(cache *c)
     for (int i = 0; i < CACHE_SHARDS; i++) {
         shard *s = &c->shards[i];
         for (size_t k = 0; s->sets && k < c->nsets * CACHE_WAYS; k++)
-            entry_clear(&s->sets[k]);
+            entry_clear(s, &s->sets[k]);
         free(s->sets);
         pthread_mutex_destroy(&s->mu);
     }
@@ -123,6 +125,8 @@ size_t cache_get(cache *c, const char *key, int64_t now, void *buf, size_t cap)
         memcpy(buf, x->value, x->len);
         n = x->len;
     }
+    s->hits += n != 0;
+    s->misses += n == 0;
     pthread_mutex_unlock(&s->mu);
     return n;
 }
@@ -156,7 +160,8 @@ void cache_put(cache *c, const char *key, const char *tag, uint64_t epoch, int64
             if (set[i].expires < x->expires)
                 x = &set[i];
     }
-    entry_clear(x);
+    entry_clear(s, x);
+    s->entries++;
     x->hash = hash;
     x->expires = now + c->ttl_ms;
     strcpy(x->key, key); /* lengths checked above */
@@ -176,7 +181,7 @@ void cache_drop(cache *c, const char *key)
     pthread_mutex_lock(&s->mu);
     entry *x = find(set_of(c, s, hash), hash, key);
     if (x)
-        entry_clear(x);
+        entry_clear(s, x);
     pthread_mutex_unlock(&s->mu);
 }
 
@@ -188,7 +193,21 @@ void cache_drop_tag(cache *c, const char *tag)
         pthread_mutex_lock(&s->mu);
         for (size_t k = 0; k < c->nsets * CACHE_WAYS; k++)
             if (s->sets[k].hash && strcmp(s->sets[k].tag, tag) == 0)
-                entry_clear(&s->sets[k]);
+                entry_clear(s, &s->sets[k]);
         pthread_mutex_unlock(&s->mu);
     }
+}
+
+cache_stats cache_stats_of(cache *c)
+{
+    cache_stats t = {0};
+    for (int i = 0; i < CACHE_SHARDS; i++) {
+        shard *s = &c->shards[i];
+        pthread_mutex_lock(&s->mu);
+        t.hits += s->hits;
+        t.misses += s->misses;
+        t.entries += s->entries;
+        pthread_mutex_unlock(&s->mu);
+    }
+    return t;
 }

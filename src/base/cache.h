@@ -49,6 +49,13 @@ size_t cache_get(cache *c, const char *key, int64_t now, void *buf, size_t cap);
 void cache_put(cache *c, const char *key, const char *tag, uint64_t epoch, int64_t now,
                const void *val, size_t len);
 
+/* What a cache has done since it was made, for GET /metrics. */
+typedef struct cache_stats {
+    uint64_t hits, misses; /* cache_get calls that found a fresh value, that did not */
+    uint64_t entries;      /* held now, fresh or not */
+} cache_stats;
+cache_stats cache_stats_of(cache *c);
+
 /* Drops key's entry; drops every entry tagged `tag`. */
 void cache_drop(cache *c, const char *key);
 void cache_drop_tag(cache *c, const char *tag);

@@ -246,6 +246,22 @@ test('GET /metrics is Prometheus text with the HTTP, connection and database ser
   assert.ok(sum(t2) >= before1 + 3, `requests_total grew from ${before1} to ${sum(t2)}`);
 });
 
+test('GET /metrics counts the session and org caches: a token used again is a hit', async () => {
+  const series = (txt, name, cache) => Number(new RegExp(`^${name}\\{cache="${cache}"\\} (\\d+)$`, 'm').exec(txt)?.[1]);
+  const t0 = (await api(base, 'GET', '/metrics')).text;
+  for (const name of ['cocloud_cache_hits_total', 'cocloud_cache_misses_total']) {
+    assert.match(t0, new RegExp(`^# TYPE ${name} counter$`, 'm'));
+  }
+  assert.match(t0, /^# TYPE cocloud_cache_entries gauge$/m);
+  const a = await signup(base);
+  for (let i = 0; i < 3; i++) assert.equal((await api(base, 'GET', '/api/v1/me', { token: a.token })).status, 200);
+  const t1 = (await api(base, 'GET', '/metrics')).text;
+  assert.ok(series(t1, 'cocloud_cache_misses_total', 'sessions') >= series(t0, 'cocloud_cache_misses_total', 'sessions') + 1, 'the first use reads the database');
+  assert.ok(series(t1, 'cocloud_cache_hits_total', 'sessions') >= series(t0, 'cocloud_cache_hits_total', 'sessions') + 2, 'the next ones do not');
+  assert.ok(series(t1, 'cocloud_cache_entries', 'sessions') >= 1);
+  assert.ok(Number.isInteger(series(t1, 'cocloud_cache_hits_total', 'orgs')));
+});
+
 test('GET /api/openapi.json is an OpenAPI 3.1.0 document listing the v1 routes', async () => {
   const r = await api(base, 'GET', '/api/openapi.json');
   assert.equal(r.status, 200);

@@ -13,7 +13,8 @@ static const char *path_of(int i) { return i == 0 ? "/healthz" : "/api/v1/orgs/{
 static char *render(const metrics *m, int64_t db_bytes)
 {
     size_t len = 0;
-    char *text = metrics_render(m, method_of, path_of, db_bytes, &len);
+    metrics_gauges g = {db_bytes, {{"sessions", 7, 2, 3}, {"orgs", 0, 0, 0}}};
+    char *text = metrics_render(m, method_of, path_of, &g, &len);
     cr_assert_not_null(text);
     cr_assert_eq(strlen(text), len);
     return text;
@@ -46,6 +47,10 @@ Test(metrics, render_counts_requests_by_route_and_status)
     has(text, "cocloud_http_requests_total{method=\"\",route=\"unmatched\",status=\"405\"} 1\n");
     cr_assert_null(strstr(text, "status=\"500\""), "zero counters are left out");
     has(text, "# TYPE cocloud_database_size_bytes gauge\ncocloud_database_size_bytes 12345\n");
+    has(text, "# TYPE cocloud_cache_hits_total counter\ncocloud_cache_hits_total{cache=\"sessions\"} 7\n"
+              "cocloud_cache_hits_total{cache=\"orgs\"} 0\n");
+    has(text, "cocloud_cache_misses_total{cache=\"sessions\"} 2\n");
+    has(text, "# TYPE cocloud_cache_entries gauge\ncocloud_cache_entries{cache=\"sessions\"} 3\n");
     free(text);
     metrics_free(m);
 }

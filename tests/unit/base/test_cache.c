@@ -32,6 +32,12 @@ Test(cache, keeps_a_copy_until_its_ttl)
     cr_assert_eq(get(c, "k1", 7000, buf), 4, "a put replaces");
     cr_assert_str_eq(buf, "bob");
     cr_assert_eq(cache_get(c, "k1", 7000, buf, 3), 0, "a value larger than the buffer is a miss");
+    cache_stats st = cache_stats_of(c);
+    cr_assert_eq(st.hits, 3);
+    cr_assert_eq(st.misses, 4);
+    cr_assert_eq(st.entries, 1);
+    cache_drop(c, "k1");
+    cr_assert_eq(cache_stats_of(c).entries, 0);
     cache_free(c);
 }
 
