@@ -262,6 +262,21 @@ test('GET /metrics counts the session and org caches: a token used again is a hi
   assert.ok(Number.isInteger(series(t1, 'cocloud_cache_hits_total', 'orgs')));
 });
 
+test('--cache 0 reads every session from the database: nothing is kept, sign-in and sign-out work', async () => {
+  const s = await startServer({ args: ['--cache', '0'] });
+  try {
+    const a = await signup(s.url);
+    for (let i = 0; i < 3; i++) assert.equal((await api(s.url, 'GET', '/api/v1/me', { token: a.token })).status, 200);
+    assert.equal((await api(s.url, 'DELETE', '/api/v1/session', { token: a.token })).status, 204);
+    assertProblem(await api(s.url, 'GET', '/api/v1/me', { token: a.token }), 401, 'unauthenticated');
+    const t = (await api(s.url, 'GET', '/metrics')).text;
+    assert.match(t, /^cocloud_cache_hits_total\{cache="sessions"\} 0$/m);
+    assert.match(t, /^cocloud_cache_entries\{cache="sessions"\} 0$/m);
+  } finally {
+    await s.close();
+  }
+});
+
 test('GET /api/openapi.json is an OpenAPI 3.1.0 document listing the v1 routes', async () => {
   const r = await api(base, 'GET', '/api/openapi.json');
   assert.equal(r.status, 200);
