@@ -4,7 +4,6 @@
 #include "api/metrics.h"
 
 #include <stdatomic.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,22 +136,18 @@ char *metrics_render(const metrics *m, const char *(*method_of)(int), const char
             (long long)g->db_bytes);
     static const struct {
         const char *name, *help, *type;
-        size_t offset;
     } cache_series[] = {
-        {"cocloud_cache_hits_total", "Reads answered from a cache (--cache).", "counter",
-         offsetof(metrics_cache, hits)},
-        {"cocloud_cache_misses_total", "Reads a cache sent to the database.", "counter",
-         offsetof(metrics_cache, misses)},
-        {"cocloud_cache_entries", "Entries a cache holds now.", "gauge",
-         offsetof(metrics_cache, entries)},
+        {"cocloud_cache_hits_total", "Reads answered from a cache (--cache).", "counter"},
+        {"cocloud_cache_misses_total", "Reads a cache sent to the database.", "counter"},
+        {"cocloud_cache_entries", "Entries a cache holds now.", "gauge"},
     };
-    for (size_t k = 0; k < sizeof cache_series / sizeof cache_series[0]; k++) {
+    for (int k = 0; k < 3; k++) {
         fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", cache_series[k].name, cache_series[k].help,
                 cache_series[k].name, cache_series[k].type);
         for (int i = 0; i < METRICS_CACHES; i++) {
-            uint64_t v = *(const uint64_t *)(const void *)((const char *)&g->caches[i] +
-                                                          cache_series[k].offset);
-            fprintf(f, "%s{cache=\"%s\"} %llu\n", cache_series[k].name, g->caches[i].name,
+            const metrics_cache *c = &g->caches[i];
+            uint64_t v = k == 0 ? c->hits : k == 1 ? c->misses : c->entries;
+            fprintf(f, "%s{cache=\"%s\"} %llu\n", cache_series[k].name, c->name,
                     (unsigned long long)v);
         }
     }
