@@ -9,9 +9,10 @@
 #   3. credit claims/s on PostgreSQL through one and two instances vs.
 #      pgbench's hot-row baseline on the same cluster (bench/claims.sh).
 # Everything it starts lives in a temporary directory and is stopped on exit.
-# BENCH_DURATION (seconds per wrk run, default 10) and BENCH_ROUND (seconds
-# per bench_quote round, default 1) shorten or lengthen it; BENCH_ONLY (any
-# of engine, http, claims; default all three) runs only those parts.
+# BENCH_DURATION (seconds per wrk run, default 10), BENCH_HTTP_ROUNDS (wrk
+# rounds of cocloud then nginx, default 3) and BENCH_ROUND (seconds per
+# bench_quote round, default 1) shorten or lengthen it; BENCH_ONLY (any of
+# engine, http, claims; default all three) runs only those parts.
 set -eu
 
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh bench
 
 duration=${BENCH_DURATION:-10}
+http_rounds=${BENCH_HTTP_ROUNDS:-3}
 round=${BENCH_ROUND:-1}
 only=${BENCH_ONLY:-engine http claims}
 for part in $only; do
@@ -57,7 +59,8 @@ if want engine; then
 fi
 
 # --- 2. over HTTP ------------------------------------------------------------
-h_rate="" h_base="" h_bad="" n_bad="" size="" nrej="" stored="" h_p99="" n_p99="" h_cpu="" n_cpu=""
+h_rate="" h_base="" h_ratio="" h_ratios="" h_bad="" n_bad="" size="" nrej="" stored=""
+h_p99="" n_p99="" h_cpu="" n_cpu=""
 f_rate="" f_cpu=""
 if want http; then
   say "seeding $tmp/b.db (bench/seed.sql)"
@@ -128,7 +131,9 @@ if want http; then
     sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$tmp/$label.wrk" >"$tmp/$label.rate"
     { sed -n 's/.*Non-2xx or 3xx responses: *\([0-9]*\).*/\1/p' "$tmp/$label.wrk"; echo 0; } |
       head -n 1 >"$tmp/$label.bad"
-    sed -n 's/^ *99% *\([^ ]*\).*/\1/p' "$tmp/$label.wrk" >"$tmp/$label.p99"
+    sed -n 's/^ *99% *\([^ ]*\).*/\1/p' "$tmp/$label.wrk" | # 950.00us, 14.08ms or 1.02s
+      awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[^m]s$/) v *= 1000
+             printf "%.2fms\n", v }' >"$tmp/$label.p99"
   }
 
   # nginx: a temporary prefix and config on the first free port from a list.
@@ -178,8 +183,17 @@ EOF
   [ "$ngx_size" = "$size" ] || die "nginx answered $ngx_size bytes, not $size"
   say "nginx at http://127.0.0.1:$port (same $size-byte answer)"
 
-  run_wrk "$base/api/v1/quotes" cocloud "$srv_pid"
-  run_wrk "http://127.0.0.1:$port/api/v1/quotes" nginx "$ngx_pid" $(children "$ngx_pid")
+  # Rounds alternate cocloud and nginx, so that a drift in machine speed
+  # (it is shared) hits both; each figure is the median of its rounds, and
+  # the ratio the median of the rounds' own ratios.
+  i=1
+  while [ $i -le "$http_rounds" ]; do
+    run_wrk "$base/api/v1/quotes" "cocloud$i" "$srv_pid"
+    run_wrk "http://127.0.0.1:$port/api/v1/quotes" "nginx$i" "$ngx_pid" $(children "$ngx_pid")
+    awk -v a="$(cat "$tmp/cocloud$i.rate")" -v b="$(cat "$tmp/nginx$i.rate")" \
+      'BEGIN { printf "%.3f\n", (b > 0 ? a / b : 0) }' >"$tmp/ratio$i.rate"
+    i=$((i + 1))
+  done
   stop "$ngx_pid"
   ngx_pid=""
 
@@ -201,12 +215,28 @@ EOF
   stop "$srv_pid"
   srv_pid=""
 
-  h_rate=$(cat "$tmp/cocloud.rate")
-  h_base=$(cat "$tmp/nginx.rate")
-  h_bad=$(cat "$tmp/cocloud.bad")
-  n_bad=$(cat "$tmp/nginx.bad")
-  h_p99=$(cat "$tmp/cocloud.p99") n_p99=$(cat "$tmp/nginx.p99")
-  h_cpu=$(cat "$tmp/cocloud.cpu") n_cpu=$(cat "$tmp/nginx.cpu")
+  # median label what: the median over the rounds of $tmp/<label><i>.<what>
+  # (p99 latencies are all in ms, which sort -n reads past).
+  median() {
+    i=1
+    while [ $i -le "$http_rounds" ]; do cat "$tmp/$1$i.$2"; i=$((i + 1)); done |
+      sort -n | sed -n "$(((http_rounds + 1) / 2))p"
+  }
+  # total label what: the sum over the rounds.
+  total() {
+    i=1
+    while [ $i -le "$http_rounds" ]; do cat "$tmp/$1$i.$2"; i=$((i + 1)); done |
+      awk '{ s += $1 } END { print s + 0 }'
+  }
+  h_rate=$(median cocloud rate)
+  h_base=$(median nginx rate)
+  h_ratio=$(median ratio rate)
+  h_ratios=$(i=1; while [ $i -le "$http_rounds" ]; do cat "$tmp/ratio$i.rate"; i=$((i + 1)); done |
+    paste -sd' ')
+  h_bad=$(total cocloud bad)
+  n_bad=$(total nginx bad)
+  h_p99=$(median cocloud p99) n_p99=$(median nginx p99)
+  h_cpu=$(median cocloud cpu) n_cpu=$(median nginx cpu)
   f_rate=$(cat "$tmp/floor.rate") f_cpu=$(cat "$tmp/floor.cpu")
 fi
 
@@ -226,6 +256,7 @@ fi
 awk -v qr="$q_rate" -v qb="$q_base" -v qu="$q_us" -v hr="$h_rate" -v hb="$h_base" \
   -v hbad="$h_bad" -v nbad="$n_bad" -v size="$size" -v nrej="$nrej" -v stored="$stored" \
   -v hp99="$h_p99" -v np99="$n_p99" -v hcpu="$h_cpu" -v ncpu="$n_cpu" \
+  -v hratio="$h_ratio" -v hratios="$h_ratios" -v rounds="$http_rounds" \
   -v fr="$f_rate" -v fcpu="$f_cpu" \
   -v d="$duration" -v t="$wrk_threads" -v c="$wrk_conns" -v load="$load" \
   -v cpus="$(getconf _NPROCESSORS_ONLN)" -v c1="$c_one" -v c2="$c_two" -v cb="$c_base" \
@@ -241,8 +272,10 @@ awk -v qr="$q_rate" -v qb="$q_base" -v qu="$q_us" -v hr="$h_rate" -v hb="$h_base
   }
   if (hr != "") {
     printf "%-44s %14.0f %14.0f %8.3f  ratio >= 0.7: %s\n",
-      sprintf("POST /api/v1/quotes req/s (wrk %dt %dc %ds)", t, c, d), hr, hb, hr / hb,
-      (hr / hb >= 0.7 ? ok : no)
+      sprintf("POST /api/v1/quotes req/s (wrk %dt %dc %ds)", t, c, d), hr, hb, hratio,
+      (hratio >= 0.7 ? ok : no)
+    printf "  %s\n", sprintf("medians of %d rounds alternating with nginx; ratio per round: %s",
+      rounds, hratios)
     printf "%-44s %14s %14s\n", "  p99 latency", hp99, np99
     printf "%-44s %14.1f %14.1f %8.3f  (nginx / cocloud; steadier than req/s)\n",
       "  server CPU per request, microseconds", hcpu, ncpu, (hcpu > 0 ? ncpu / hcpu : 0)
