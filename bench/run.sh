@@ -215,24 +215,19 @@ EOF
   stop "$srv_pid"
   srv_pid=""
 
-  # median label what: the median over the rounds of $tmp/<label><i>.<what>
-  # (p99 latencies are all in ms, which sort -n reads past).
-  median() {
+  # each label what: $tmp/<label><i>.<what> of every round, one per line.
+  each() {
     i=1
-    while [ $i -le "$http_rounds" ]; do cat "$tmp/$1$i.$2"; i=$((i + 1)); done |
-      sort -n | sed -n "$(((http_rounds + 1) / 2))p"
+    while [ $i -le "$http_rounds" ]; do cat "$tmp/$1$i.$2"; i=$((i + 1)); done
   }
-  # total label what: the sum over the rounds.
-  total() {
-    i=1
-    while [ $i -le "$http_rounds" ]; do cat "$tmp/$1$i.$2"; i=$((i + 1)); done |
-      awk '{ s += $1 } END { print s + 0 }'
-  }
+  # The median of the rounds (p99 latencies are all in ms, which sort -n
+  # reads past), and their sum.
+  median() { each "$1" "$2" | sort -n | sed -n "$(((http_rounds + 1) / 2))p"; }
+  total() { each "$1" "$2" | awk '{ s += $1 } END { print s + 0 }'; }
   h_rate=$(median cocloud rate)
   h_base=$(median nginx rate)
   h_ratio=$(median ratio rate)
-  h_ratios=$(i=1; while [ $i -le "$http_rounds" ]; do cat "$tmp/ratio$i.rate"; i=$((i + 1)); done |
-    paste -sd' ')
+  h_ratios=$(each ratio rate | paste -sd' ')
   h_bad=$(total cocloud bad)
   n_bad=$(total nginx bad)
   h_p99=$(median cocloud p99) n_p99=$(median nginx p99)
