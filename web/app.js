@@ -10,22 +10,13 @@ import { loading, errorBox } from './lib/ui.js';
 import { saveDrafts } from './lib/form.js';
 import { match, permits, canOpen } from './lib/routes.js';
 
-// Top navigation: the links the signed-in user may open (lib/routes.js).
-const NAV = [
-  { href: '/', key: 'nav.home', testid: 'nav-home' },
-  { href: '/catalog', key: 'nav.catalog', testid: 'nav-catalog' },
-  { href: '/offers', key: 'nav.offers', testid: 'nav-offers' },
-  { href: '/quote', key: 'nav.quote', testid: 'nav-quote' },
-  { href: '/orders', key: 'nav.orders', testid: 'nav-orders' },
-  { href: '/credits', key: 'nav.credits', testid: 'nav-credits' },
-  { href: '/campaigns', key: 'nav.campaigns', testid: 'nav-campaigns' },
-  { href: '/setup', key: 'nav.setup', testid: 'nav-setup' },
-  { href: '/funds', key: 'nav.funds', testid: 'nav-funds' },
-  { href: '/members', key: 'nav.members', testid: 'nav-members' },
-  { href: '/orgs', key: 'nav.orgs', testid: 'nav-orgs' },
-  { href: '/users', key: 'nav.users', testid: 'nav-users' },
-  { href: '/password', key: 'nav.password', testid: 'nav-password' },
-];
+// Top navigation: the links the signed-in user may open (lib/routes.js),
+// each named nav.<page> in the dictionaries and nav-<page> for tests.
+const NAV = ['/', '/catalog', '/offers', '/quote', '/orders', '/credits', '/campaigns', '/setup',
+  '/funds', '/members', '/orgs', '/users', '/password'].map((href) => {
+  const page = href.slice(1) || 'home';
+  return { href, key: `nav.${page}`, testid: `nav-${page}` };
+});
 
 const root = document.getElementById('app');
 let seq = 0;
