@@ -31,11 +31,20 @@ struct arena {
     size_t next_cap; /* the size of the next regular chunk */
 };
 
+/* The arena and its first chunk are one block (one malloc, one free):
+ * the chunk starts at the first aligned offset past the arena. */
+#define ARENA_HEAD ((sizeof(arena) + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1))
+
+static chunk *first_chunk(arena *a) { return (chunk *)((unsigned char *)a + ARENA_HEAD); }
+
 arena *arena_new(size_t limit)
 {
-    arena *a = calloc(1, sizeof *a);
-    if (a)
-        a->limit = limit;
+    arena *a = malloc(ARENA_HEAD + sizeof(chunk) + ARENA_CHUNK);
+    if (!a)
+        return NULL;
+    chunk *c = first_chunk(a);
+    *c = (chunk){.cap = ARENA_CHUNK};
+    *a = (arena){.head = c, .limit = limit, .next_cap = 2 * ARENA_CHUNK};
     return a;
 }
 
@@ -48,7 +57,8 @@ void arena_free(arena *a)
     chunk *c = a->head;
     while (c) {
         chunk *next = c->next;
-        free(c);
+        if (c != first_chunk(a))
+            free(c);
         c = next;
     }
     free(a);
