@@ -133,10 +133,31 @@ typedef struct account_page {
     const char *after;
 } account_page;
 
-/* The start of every list: checks pg.limit (1..ACCOUNT_PAGE_MAX, else
- * ERR_BAD_REQUEST) and allocates limit + 1 items of size bytes (one more
- * than a page tells whether there is a next one). NULL with e set. */
-void *account_page_alloc(arena *a, account_page pg, size_t size, err_ctx *e);
+/* A list's two queries over `table` (rows with id and created_at), from its
+ * SELECT and its scope, a condition that may use placeholders:
+ *   .list:   the page, (created_at, id) descending, after the cursor's row;
+ *   .cursor: whether the cursor names a row of the same list.
+ * The scope is in both, so that an id from another org's list is refused as
+ * an id that names nothing. Literals throughout, so statements stay cached. */
+#define ACCOUNT_PAGE_SQL(select, table, scope)                                                        .list = select " WHERE (" scope ") AND (CAST(? AS TEXT) IS NULL OR (created_at, id) <"                          " (SELECT created_at, id FROM " table " WHERE id = ?))"                                          " ORDER BY created_at DESC, id DESC LIMIT ?",                                     .cursor = "SELECT 1 FROM " table " WHERE id = ? AND (" scope ")"
+
+#define ACCOUNT_PAGE_SCOPE_MAX 6 /* placeholders in a scope */
+
+typedef struct account_page_query {
+    const char *list, *cursor; /* ACCOUNT_PAGE_SQL */
+    const db_arg *scope;       /* the scope's arguments, in its order */
+    int nscope;
+    size_t size; /* of an item */
+    /* Reads the current row into item; column 0 of the list is its id. */
+    int (*read)(arena *a, db_stmt *st, void *item, err_ctx *e);
+} account_page_query;
+
+/* One page of q: returns up to pg.limit items (*n of them), and sets *next
+ * to the cursor of the page after, or NULL on the last. NULL with e set on
+ * failure: ERR_BAD_REQUEST for a limit outside 1..ACCOUNT_PAGE_MAX or a
+ * cursor that names no row of the list. */
+void *account_page_list(db_conn *c, arena *a, account_page pg, const account_page_query *q,
+                        int *n, const char **next, err_ctx *e);
 
 int account_org_list(db_conn *c, arena *a, const account_actor *actor, account_page pg,
                      account_org **items, int *n, const char **next, err_ctx *e);

@@ -18,8 +18,10 @@ static const char *dup_col(arena *a, db_stmt *st, int col)
     return arena_strdup(a, db_text(st, col));
 }
 
-static int read_org(arena *a, db_stmt *st, account_org *o, err_ctx *e)
+/* Reads an orgs row (ORG_COLS) into item, an account_org. */
+static int read_org(arena *a, db_stmt *st, void *item, err_ctx *e)
 {
+    account_org *o = item;
     *o = (account_org){
         .id = dup_col(a, st, 0), .kind = dup_col(a, st, 1), .name = dup_col(a, st, 2),
         .industry = dup_col(a, st, 3), .size = dup_col(a, st, 4), .region = dup_col(a, st, 5),
@@ -332,101 +334,102 @@ int account_password_change(db_conn *c, const account_actor *actor, const char *
     return rc;
 }
 
-/* Shared shape of the two list queries: fetch limit+1 rows to know whether
- * a next page exists. */
-#define PAGE_FETCH(pg) ((pg).limit + 1)
-#define PAGE_CHECK(pg, e)                                                       \
-    if ((pg).limit < 1 || (pg).limit > ACCOUNT_PAGE_MAX)                        \
-        return err_set((e), ERR_BAD_REQUEST, "limit must be 1 to %d", ACCOUNT_PAGE_MAX)
-
-/* Lists run newest first: (created_at, id) descending, and the cursor is
- * the id of the last item shown. ERR_BAD_REQUEST when the cursor names no
- * row of the table. */
-static int cursor_check(db_conn *c, const char *sql, const char *after, err_ctx *e)
+void *account_page_list(db_conn *c, arena *a, account_page pg, const account_page_query *q,
+                        int *n, const char **next, err_ctx *e)
 {
-    bool found = false;
-    int rc = after ? db_exists(c, sql, DB_ARGS(DB_TEXT(after)), &found, e) : 0;
-    return !rc && after && !found ? err_param(e, "after", "is not a cursor from this list") : rc;
-}
-
-void *account_page_alloc(arena *a, account_page pg, size_t size, err_ctx *e)
-{
+    db_arg args[ACCOUNT_PAGE_SCOPE_MAX + 3];
+    db_stmt *st = NULL;
+    bool row = false;
+    int count = 0, ns = q->nscope;
+    const char *last = NULL; /* the id of the page's last item */
+    *n = 0;
+    *next = NULL;
+    if (ns < 0 || ns > ACCOUNT_PAGE_SCOPE_MAX) {
+        err_set(e, ERR_INTERNAL, "a list scope takes %d arguments at most",
+                ACCOUNT_PAGE_SCOPE_MAX);
+        return NULL;
+    }
     if (pg.limit < 1 || pg.limit > ACCOUNT_PAGE_MAX) {
         err_set(e, ERR_BAD_REQUEST, "limit must be 1 to %d", ACCOUNT_PAGE_MAX);
         return NULL;
     }
-    void *p = arena_alloc(a, (size_t)(pg.limit + 1) * size);
-    if (!p)
+    unsigned char *out = arena_alloc(a, (size_t)pg.limit * q->size);
+    if (!out) {
         err_set(e, ERR_NOMEM, "out of memory");
-    return p;
+        return NULL;
+    }
+    args[0] = DB_TEXT(pg.after); /* the cursor: id = ?, then the scope */
+    for (int i = 0; i < ns; i++)
+        args[1 + i] = q->scope[i];
+    int rc = pg.after ? db_exists(c, q->cursor, args, ns + 1, &row, e) : 0;
+    if (!rc && pg.after && !row) {
+        err_param(e, "after", "is not a cursor from this list");
+        return NULL;
+    }
+    for (int i = 0; i < ns; i++) /* the list: the scope, */
+        args[i] = q->scope[i];
+    args[ns] = args[ns + 1] = DB_TEXT(pg.after); /* the cursor twice, */
+    args[ns + 2] = DB_INT(pg.limit + 1); /* and one more than a page: is there a next? */
+    if (!rc)
+        rc = db_query(c, q->list, args, ns + 3, &st, e);
+    while (!rc && !(rc = db_step(st, &row, e)) && row) {
+        if (count == pg.limit) {
+            *next = last;
+            break;
+        }
+        rc = q->read(a, st, out + (size_t)count++ * q->size, e);
+        if (!rc && count == pg.limit && !(last = arena_strdup(a, db_text(st, 0))))
+            rc = err_set(e, ERR_NOMEM, "out of memory");
+    }
+    db_done(st);
+    if (rc) {
+        *next = NULL;
+        return NULL;
+    }
+    *n = count;
+    return out;
+}
+
+static int read_user_item(arena *a, db_stmt *st, void *item, err_ctx *e)
+{
+    return account_user_read(a, st, item, e);
 }
 
 int account_org_list(db_conn *c, arena *a, const account_actor *actor, account_page pg,
                      account_org **items, int *n, const char **next, err_ctx *e)
 {
-    db_stmt *st = NULL;
-    bool row;
-    int rc, count = 0;
-    PAGE_CHECK(pg, e);
+    static const account_page_query q = {
+        ACCOUNT_PAGE_SQL("SELECT " ORG_COLS " FROM orgs", "orgs", "1 = 1"),
+        .size = sizeof(account_org),
+        .read = read_org,
+    };
     if (actor->role_bit != ROLE_OPERATOR)
         return err_set(e, ERR_FORBIDDEN, "only operators may list orgs");
-    account_org *out = arena_alloc(a, (size_t)PAGE_FETCH(pg) * sizeof *out);
-    if (!out)
-        return err_set(e, ERR_NOMEM, "out of memory");
-    rc = cursor_check(c, "SELECT 1 FROM orgs WHERE id = ?", pg.after, e);
-    if (!rc)
-        rc = db_query(c,
-                      "SELECT " ORG_COLS " FROM orgs WHERE CAST(? AS TEXT) IS NULL"
-                      " OR (created_at, id) < (SELECT created_at, id FROM orgs WHERE id = ?)"
-                      " ORDER BY created_at DESC, id DESC LIMIT ?",
-                      DB_ARGS(DB_TEXT(pg.after), DB_TEXT(pg.after), DB_INT(PAGE_FETCH(pg))),
-                      &st, e);
-    while (!rc && !(rc = db_step(st, &row, e)) && row)
-        rc = read_org(a, st, &out[count++], e);
-    db_done(st);
-    *next = !rc && count > pg.limit ? out[--count - 1].id : NULL;
-    *items = out;
-    *n = count;
-    return rc;
+    *items = account_page_list(c, a, pg, &q, n, next, e);
+    return *items ? 0 : e->code;
 }
 
 int account_user_list(db_conn *c, arena *a, const account_actor *actor, const char *org_id,
                       const char *role, account_page pg, account_user **items, int *n,
                       const char **next, err_ctx *e)
 {
-    db_stmt *st = NULL;
-    bool row;
-    int rc, count = 0;
-    PAGE_CHECK(pg, e);
+    account_page_query q = {
+        ACCOUNT_PAGE_SQL("SELECT " USER_COLS " FROM users", "users",
+                         "(CAST(? AS TEXT) IS NULL OR org_id = ?)"
+                         " AND (CAST(? AS TEXT) IS NULL OR role = ?)"),
+        DB_ARGS(DB_TEXT(org_id), DB_TEXT(org_id), DB_TEXT(role), DB_TEXT(role)),
+        .size = sizeof(account_user),
+        .read = read_user_item,
+    };
     if (org_id ? !sees_org(actor, org_id) : actor->role_bit != ROLE_OPERATOR)
         return org_id ? err_set(e, ERR_NOT_FOUND, "no org %s", org_id)
                       : err_set(e, ERR_FORBIDDEN, "only operators may list all users");
-    account_user *out = arena_alloc(a, (size_t)PAGE_FETCH(pg) * sizeof *out);
-    if (!out)
-        return err_set(e, ERR_NOMEM, "out of memory");
     if (org_id) {
         account_org org;
-        rc = org_load(c, a, org_id, &org, e);
+        int rc = org_load(c, a, org_id, &org, e);
         if (rc)
             return rc;
     }
-    rc = cursor_check(c, "SELECT 1 FROM users WHERE id = ?", pg.after, e);
-    if (!rc)
-        rc = db_query(c,
-                      "SELECT " USER_COLS " FROM users"
-                      " WHERE (CAST(? AS TEXT) IS NULL OR org_id = ?)"
-                      " AND (CAST(? AS TEXT) IS NULL OR role = ?)"
-                      " AND (CAST(? AS TEXT) IS NULL"
-                      "  OR (created_at, id) < (SELECT created_at, id FROM users WHERE id = ?))"
-                      " ORDER BY created_at DESC, id DESC LIMIT ?",
-                      DB_ARGS(DB_TEXT(org_id), DB_TEXT(org_id), DB_TEXT(role), DB_TEXT(role),
-                              DB_TEXT(pg.after), DB_TEXT(pg.after), DB_INT(PAGE_FETCH(pg))),
-                      &st, e);
-    while (!rc && !(rc = db_step(st, &row, e)) && row)
-        rc = account_user_read(a, st, &out[count++], e);
-    db_done(st);
-    *next = !rc && count > pg.limit ? out[--count - 1].id : NULL;
-    *items = out;
-    *n = count;
-    return rc;
+    *items = account_page_list(c, a, pg, &q, n, next, e);
+    return *items ? 0 : e->code;
 }

@@ -130,8 +130,10 @@ int order_place(db_conn *c, arena *a, const account_actor *actor, const char *qu
     return rc;
 }
 
-static int read_order(arena *a, db_stmt *st, order *o, err_ctx *e)
+/* Reads an orders row (ORDER_COLS) into item, an order. */
+static int read_order(arena *a, db_stmt *st, void *item, err_ctx *e)
 {
+    order *o = item;
     *o = (order){
         .id = arena_strdup(a, db_text(st, 0)), .org_id = arena_strdup(a, db_text(st, 1)),
         .user_id = arena_strdup(a, db_text(st, 2)), .quote_id = arena_strdup(a, db_text(st, 3)),
@@ -164,36 +166,16 @@ int order_get(db_conn *c, arena *a, const account_actor *actor, const char *id, 
 int order_list(db_conn *c, arena *a, const account_actor *actor, const char *org_id,
                account_page pg, order **items, int *n, const char **next, err_ctx *e)
 {
-    db_stmt *st = NULL;
-    bool row;
-    int count = 0;
     const char *org;
     int rc = account_org_scope(actor, org_id, &org, e);
-    if (rc)
-        return rc;
-    order *out = account_page_alloc(a, pg, sizeof *out, e);
-    if (!out)
-        return e->code;
-    if (pg.after &&
-        !(rc = db_exists(c, "SELECT 1 FROM orders WHERE id = ?", DB_ARGS(DB_TEXT(pg.after)),
-                         &row, e)) &&
-        !row)
-        return err_param(e, "after", "is not a cursor from this list");
+    const account_page_query q = {
+        ACCOUNT_PAGE_SQL("SELECT " ORDER_COLS " FROM orders", "orders",
+                         "CAST(? AS TEXT) IS NULL OR org_id = ?"),
+        DB_ARGS(DB_TEXT(org), DB_TEXT(org)),
+        .size = sizeof(order),
+        .read = read_order,
+    };
     if (!rc)
-        rc = db_query(c,
-                      "SELECT " ORDER_COLS " FROM orders"
-                      " WHERE (CAST(? AS TEXT) IS NULL OR org_id = ?)"
-                      " AND (CAST(? AS TEXT) IS NULL"
-                      "  OR (created_at, id) < (SELECT created_at, id FROM orders WHERE id = ?))"
-                      " ORDER BY created_at DESC, id DESC LIMIT ?",
-                      DB_ARGS(DB_TEXT(org), DB_TEXT(org), DB_TEXT(pg.after), DB_TEXT(pg.after),
-                              DB_INT(pg.limit + 1)),
-                      &st, e);
-    while (!rc && !(rc = db_step(st, &row, e)) && row)
-        rc = read_order(a, st, &out[count++], e);
-    db_done(st);
-    *next = !rc && count > pg.limit ? out[--count - 1].id : NULL;
-    *items = out;
-    *n = count;
+        rc = (*items = account_page_list(c, a, pg, &q, n, next, e)) ? 0 : e->code;
     return rc;
 }

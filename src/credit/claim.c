@@ -641,52 +641,37 @@ int claim_submit(claim_batcher *cb, db_conn *c, arena *a, const account_actor *a
     return claim_finish(cb, t, c, a, cl, g, replayed, e);
 }
 
+/* Reads a claims row into item, a claim. */
+static int read_claim(arena *a, db_stmt *st, void *item, err_ctx *e)
+{
+    claim *cl = item;
+    *cl = (claim){arena_strdup(a, db_text(st, 0)), arena_strdup(a, db_text(st, 1)),
+                  arena_strdup(a, db_text(st, 2)), arena_strdup(a, db_text(st, 3)),
+                  db_int(st, 4)};
+    return cl->id && cl->drop_id && cl->org_id && cl->user_id
+               ? 0
+               : err_set(e, ERR_NOMEM, "out of memory");
+}
+
 int claim_list(db_conn *c, arena *a, const account_actor *actor, const char *drop_id,
                account_page pg, claim **items, int *n, const char **next, err_ctx *e)
 {
-    db_stmt *st = NULL;
-    bool row;
-    int count = 0;
+    bool found = false;
     const char *org;
     int rc = account_org_scope(actor, NULL, &org, e);
-    if (rc)
-        return rc;
-    claim *out = account_page_alloc(a, pg, sizeof *out, e);
-    if (!out)
-        return e->code;
-    if (!(rc = db_exists(c, "SELECT 1 FROM drops WHERE id = ?", DB_ARGS(DB_TEXT(drop_id)), &row,
-                         e)) &&
-        !row)
-        return err_set(e, ERR_NOT_FOUND, "no drop %s", drop_id);
-    if (!rc && pg.after &&
-        !(rc = db_exists(c, "SELECT 1 FROM claims WHERE id = ? AND drop_id = ?"
-                            " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
-                         DB_ARGS(DB_TEXT(pg.after), DB_TEXT(drop_id), DB_TEXT(org),
-                                 DB_TEXT(org)),
-                         &row, e)) &&
-        !row)
-        return err_param(e, "after", "is not a cursor from this list");
+    const account_page_query q = {
+        ACCOUNT_PAGE_SQL("SELECT id, drop_id, org_id, user_id, created_at FROM claims", "claims",
+                         "drop_id = ? AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"),
+        DB_ARGS(DB_TEXT(drop_id), DB_TEXT(org), DB_TEXT(org)),
+        .size = sizeof(claim),
+        .read = read_claim,
+    };
     if (!rc)
-        rc = db_query(c,
-                      "SELECT id, drop_id, org_id, user_id, created_at FROM claims"
-                      " WHERE drop_id = ? AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"
-                      " AND (CAST(? AS TEXT) IS NULL OR (created_at, id) <"
-                      " (SELECT created_at, id FROM claims WHERE id = ?))"
-                      " ORDER BY created_at DESC, id DESC LIMIT ?",
-                      DB_ARGS(DB_TEXT(drop_id), DB_TEXT(org), DB_TEXT(org), DB_TEXT(pg.after),
-                              DB_TEXT(pg.after), DB_INT(pg.limit + 1)),
-                      &st, e);
-    while (!rc && !(rc = db_step(st, &row, e)) && row) {
-        claim *cl = &out[count++];
-        *cl = (claim){arena_strdup(a, db_text(st, 0)), arena_strdup(a, db_text(st, 1)),
-                      arena_strdup(a, db_text(st, 2)), arena_strdup(a, db_text(st, 3)),
-                      db_int(st, 4)};
-        if (!cl->id || !cl->drop_id || !cl->org_id || !cl->user_id)
-            rc = err_set(e, ERR_NOMEM, "out of memory");
-    }
-    db_done(st);
-    *next = !rc && count > pg.limit ? out[--count - 1].id : NULL;
-    *items = out;
-    *n = count;
+        rc = db_exists(c, "SELECT 1 FROM drops WHERE id = ?", DB_ARGS(DB_TEXT(drop_id)), &found,
+                       e);
+    if (!rc && !found)
+        rc = err_set(e, ERR_NOT_FOUND, "no drop %s", drop_id);
+    if (!rc)
+        rc = (*items = account_page_list(c, a, pg, &q, n, next, e)) ? 0 : e->code;
     return rc;
 }

@@ -35,8 +35,10 @@ static const char *dup_col(arena *a, db_stmt *st, int col)
     return arena_strdup(a, v ? v : "");
 }
 
-static int read_fund(arena *a, db_stmt *st, fund *f, err_ctx *e)
+/* Reads a funds row (FUND_SELECT) into item, a fund. */
+static int read_fund(arena *a, db_stmt *st, void *item, err_ctx *e)
 {
+    fund *f = item;
     *f = (fund){
         .id = dup_col(a, st, 0),
         .name = {dup_col(a, st, 1), dup_col(a, st, 2)},
@@ -52,8 +54,10 @@ static int read_fund(arena *a, db_stmt *st, fund *f, err_ctx *e)
                : nomem(e);
 }
 
-static int read_drop(arena *a, db_stmt *st, drop *d, err_ctx *e)
+/* Reads a drops row (DROP_SELECT) into item, a drop. */
+static int read_drop(arena *a, db_stmt *st, void *item, err_ctx *e)
 {
+    drop *d = item;
     *d = (drop){
         .id = dup_col(a, st, 0), .fund_id = dup_col(a, st, 1),
         .name = {dup_col(a, st, 2), dup_col(a, st, 3)},
@@ -140,31 +144,12 @@ int fund_get(db_conn *c, arena *a, const char *id, fund *out, err_ctx *e)
 int fund_list(db_conn *c, arena *a, account_page pg, fund **items, int *n, const char **next,
               err_ctx *e)
 {
-    db_stmt *st = NULL;
-    bool row;
-    int rc = 0, count = 0;
-    fund *out = account_page_alloc(a, pg, sizeof *out, e);
-    if (!out)
-        return e->code;
-    if (pg.after &&
-        !(rc = db_exists(c, "SELECT 1 FROM funds WHERE id = ?", DB_ARGS(DB_TEXT(pg.after)),
-                         &row, e)) &&
-        !row)
-        return err_param(e, "after", "is not a cursor from this list");
-    if (!rc)
-        rc = db_query(c,
-                      FUND_SELECT " WHERE CAST(? AS TEXT) IS NULL OR (created_at, id) <"
-                                  " (SELECT created_at, id FROM funds WHERE id = ?)"
-                                  " ORDER BY created_at DESC, id DESC LIMIT ?",
-                      DB_ARGS(DB_TEXT(pg.after), DB_TEXT(pg.after), DB_INT(pg.limit + 1)),
-                      &st, e);
-    while (!rc && !(rc = db_step(st, &row, e)) && row)
-        rc = read_fund(a, st, &out[count++], e);
-    db_done(st);
-    *next = !rc && count > pg.limit ? out[--count - 1].id : NULL;
-    *items = out;
-    *n = count;
-    return rc;
+    static const account_page_query q = {
+        ACCOUNT_PAGE_SQL(FUND_SELECT, "funds", "1 = 1"),
+        .size = sizeof(fund),
+        .read = read_fund,
+    };
+    return (*items = account_page_list(c, a, pg, &q, n, next, e)) ? 0 : e->code;
 }
 
 typedef struct fund_tx {
@@ -235,38 +220,20 @@ int drop_get(db_conn *c, arena *a, const char *id, drop *out, err_ctx *e)
 int drop_list(db_conn *c, arena *a, const char *fund_id, account_page pg, drop **items, int *n,
               const char **next, err_ctx *e)
 {
-    db_stmt *st = NULL;
-    bool row;
-    int rc = 0, count = 0;
-    drop *out = account_page_alloc(a, pg, sizeof *out, e);
-    if (!out)
-        return e->code;
-    if (fund_id && !(rc = db_exists(c, "SELECT 1 FROM funds WHERE id = ?",
-                                    DB_ARGS(DB_TEXT(fund_id)), &row, e)) &&
-        !row)
-        return err_set(e, ERR_NOT_FOUND, "no fund %s", fund_id);
-    if (!rc && pg.after &&
-        !(rc = db_exists(c, "SELECT 1 FROM drops WHERE id = ?"
-                            " AND (CAST(? AS TEXT) IS NULL OR fund_id = ?)",
-                         DB_ARGS(DB_TEXT(pg.after), DB_TEXT(fund_id), DB_TEXT(fund_id)), &row,
-                         e)) &&
-        !row)
-        return err_param(e, "after", "is not a cursor from this list");
+    bool found = true;
+    const account_page_query q = {
+        ACCOUNT_PAGE_SQL(DROP_SELECT, "drops", "CAST(? AS TEXT) IS NULL OR fund_id = ?"),
+        DB_ARGS(DB_TEXT(fund_id), DB_TEXT(fund_id)),
+        .size = sizeof(drop),
+        .read = read_drop,
+    };
+    int rc = fund_id ? db_exists(c, "SELECT 1 FROM funds WHERE id = ?", DB_ARGS(DB_TEXT(fund_id)),
+                                 &found, e)
+                     : 0;
+    if (!rc && !found)
+        rc = err_set(e, ERR_NOT_FOUND, "no fund %s", fund_id);
     if (!rc)
-        rc = db_query(c,
-                      DROP_SELECT " WHERE (CAST(? AS TEXT) IS NULL OR fund_id = ?)"
-                                  " AND (CAST(? AS TEXT) IS NULL OR (created_at, id) <"
-                                  " (SELECT created_at, id FROM drops WHERE id = ?))"
-                                  " ORDER BY created_at DESC, id DESC LIMIT ?",
-                      DB_ARGS(DB_TEXT(fund_id), DB_TEXT(fund_id), DB_TEXT(pg.after),
-                              DB_TEXT(pg.after), DB_INT(pg.limit + 1)),
-                      &st, e);
-    while (!rc && !(rc = db_step(st, &row, e)) && row)
-        rc = read_drop(a, st, &out[count++], e);
-    db_done(st);
-    *next = !rc && count > pg.limit ? out[--count - 1].id : NULL;
-    *items = out;
-    *n = count;
+        rc = (*items = account_page_list(c, a, pg, &q, n, next, e)) ? 0 : e->code;
     return rc;
 }
 

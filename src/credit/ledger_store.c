@@ -118,51 +118,32 @@ static int read_entries(db_conn *c, arena *a, ledger_txn *items, int n, err_ctx 
     return rc;
 }
 
+/* Reads a ledger_txns row into item, a ledger_txn without its entries. */
+static int read_txn(arena *a, db_stmt *st, void *item, err_ctx *e)
+{
+    ledger_txn *t = item;
+    memset(t, 0, sizeof *t);
+    t->id = arena_strdup(a, db_text(st, 0));
+    t->kind = arena_strdup(a, db_text(st, 1));
+    t->ref = arena_strdup(a, db_text(st, 2));
+    t->org_id = db_text(st, 3) ? arena_strdup(a, db_text(st, 3)) : NULL;
+    t->created_at = db_int(st, 4);
+    return t->id && t->kind && t->ref ? 0 : nomem(e);
+}
+
 int ledger_list(db_conn *c, arena *a, const account_actor *actor, const char *org_id,
                 account_page pg, ledger_txn **items, int *n, const char **next, err_ctx *e)
 {
-    db_stmt *st = NULL;
-    bool row;
-    int count = 0;
     const char *org;
     int rc = account_org_scope(actor, org_id, &org, e);
-    if (rc)
-        return rc;
-    ledger_txn *out = account_page_alloc(a, pg, sizeof *out, e);
-    if (!out)
-        return e->code;
-    if (pg.after &&
-        !(rc = db_exists(c, "SELECT 1 FROM ledger_txns WHERE id = ?"
-                            " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
-                         DB_ARGS(DB_TEXT(pg.after), DB_TEXT(org), DB_TEXT(org)), &row, e)) &&
-        !row)
-        return err_param(e, "after", "is not a cursor from this list");
+    const account_page_query q = {
+        ACCOUNT_PAGE_SQL("SELECT id, kind, ref, org_id, created_at FROM ledger_txns", "ledger_txns",
+                         "CAST(? AS TEXT) IS NULL OR org_id = ?"),
+        DB_ARGS(DB_TEXT(org), DB_TEXT(org)),
+        .size = sizeof(ledger_txn),
+        .read = read_txn,
+    };
     if (!rc)
-        rc = db_query(c,
-                      "SELECT id, kind, ref, org_id, created_at FROM ledger_txns"
-                      " WHERE (CAST(? AS TEXT) IS NULL OR org_id = ?)"
-                      " AND (CAST(? AS TEXT) IS NULL OR (created_at, id) <"
-                      " (SELECT created_at, id FROM ledger_txns WHERE id = ?))"
-                      " ORDER BY created_at DESC, id DESC LIMIT ?",
-                      DB_ARGS(DB_TEXT(org), DB_TEXT(org), DB_TEXT(pg.after),
-                              DB_TEXT(pg.after), DB_INT(pg.limit + 1)),
-                      &st, e);
-    while (!rc && !(rc = db_step(st, &row, e)) && row) {
-        ledger_txn *t = &out[count++];
-        memset(t, 0, sizeof *t);
-        t->id = arena_strdup(a, db_text(st, 0));
-        t->kind = arena_strdup(a, db_text(st, 1));
-        t->ref = arena_strdup(a, db_text(st, 2));
-        t->org_id = db_text(st, 3) ? arena_strdup(a, db_text(st, 3)) : NULL;
-        t->created_at = db_int(st, 4);
-        if (!t->id || !t->kind || !t->ref)
-            rc = nomem(e);
-    }
-    db_done(st);
-    *next = !rc && count > pg.limit ? out[--count - 1].id : NULL;
-    if (!rc)
-        rc = read_entries(c, a, out, count, e);
-    *items = out;
-    *n = count;
-    return rc;
+        rc = (*items = account_page_list(c, a, pg, &q, n, next, e)) ? 0 : e->code;
+    return rc ? rc : read_entries(c, a, *items, *n, e);
 }

@@ -11,8 +11,10 @@
 
 static int nomem(err_ctx *e) { return err_set(e, ERR_NOMEM, "out of memory"); }
 
-static int read_grant(arena *a, db_stmt *st, grant *g, err_ctx *e)
+/* Reads a grants row (GRANT_COLS) into item, a grant. */
+static int read_grant(arena *a, db_stmt *st, void *item, err_ctx *e)
 {
+    grant *g = item;
     *g = (grant){
         .id = arena_strdup(a, db_text(st, 0)), .org_id = arena_strdup(a, db_text(st, 1)),
         .fund_id = arena_strdup(a, db_text(st, 2)), .source = arena_strdup(a, db_text(st, 3)),
@@ -65,38 +67,17 @@ int wallet_get(db_conn *c, arena *a, const account_actor *actor, const char *org
 int grant_list(db_conn *c, arena *a, const account_actor *actor, const char *org_id,
                account_page pg, grant **items, int *n, const char **next, err_ctx *e)
 {
-    db_stmt *st = NULL;
-    bool row;
-    int count = 0;
     const char *org;
     int rc = account_org_scope(actor, org_id, &org, e);
-    if (rc)
-        return rc;
-    grant *out = account_page_alloc(a, pg, sizeof *out, e);
-    if (!out)
-        return e->code;
-    if (pg.after &&
-        !(rc = db_exists(c, "SELECT 1 FROM grants WHERE id = ?"
-                            " AND (CAST(? AS TEXT) IS NULL OR org_id = ?)",
-                         DB_ARGS(DB_TEXT(pg.after), DB_TEXT(org), DB_TEXT(org)), &row, e)) &&
-        !row)
-        return err_param(e, "after", "is not a cursor from this list");
+    const account_page_query q = {
+        ACCOUNT_PAGE_SQL("SELECT " GRANT_COLS " FROM grants", "grants",
+                         "CAST(? AS TEXT) IS NULL OR org_id = ?"),
+        DB_ARGS(DB_TEXT(org), DB_TEXT(org)),
+        .size = sizeof(grant),
+        .read = read_grant,
+    };
     if (!rc)
-        rc = db_query(c,
-                      "SELECT " GRANT_COLS " FROM grants"
-                      " WHERE (CAST(? AS TEXT) IS NULL OR org_id = ?)"
-                      " AND (CAST(? AS TEXT) IS NULL OR (created_at, id) <"
-                      " (SELECT created_at, id FROM grants WHERE id = ?))"
-                      " ORDER BY created_at DESC, id DESC LIMIT ?",
-                      DB_ARGS(DB_TEXT(org), DB_TEXT(org), DB_TEXT(pg.after),
-                              DB_TEXT(pg.after), DB_INT(pg.limit + 1)),
-                      &st, e);
-    while (!rc && !(rc = db_step(st, &row, e)) && row)
-        rc = read_grant(a, st, &out[count++], e);
-    db_done(st);
-    *next = !rc && count > pg.limit ? out[--count - 1].id : NULL;
-    *items = out;
-    *n = count;
+        rc = (*items = account_page_list(c, a, pg, &q, n, next, e)) ? 0 : e->code;
     return rc;
 }
 

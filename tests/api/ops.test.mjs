@@ -189,6 +189,10 @@ test('GET /orgs/{id}/users paginates', async () => {
   assert.equal(ids.length, 5);
   assert.equal(new Set(ids).size, 5);
   assert.ok(pages.flat().every((u) => u.org_id === a.org.id));
+  // A user of another org is no cursor of this list: it must not tell that the id exists.
+  const b = await signup(base);
+  assertFieldErrors(await api(base, 'GET', `/api/v1/orgs/${a.org.id}/users?after=${b.admin.id}`, { token: a.token }), 400, 'bad-request', ['after']);
+  assertFieldErrors(await api(base, 'GET', `/api/v1/users?role=operator&after=${b.admin.id}`, { token: op.token }), 400, 'bad-request', ['after']);
 });
 
 test('bad query parameters → 400 bad-request naming the parameter', async () => {

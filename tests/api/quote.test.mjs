@@ -286,6 +286,9 @@ test('an order from a quote takes it once; another org cannot use it', async () 
   assert.ok(mine.json.items.some((o) => o.id === r.json.id));
   assert.equal((await api(srv.url, 'GET', '/api/v1/orders', { token: games.token })).json.items.length, 0);
   assertProblem(await api(srv.url, 'GET', `/api/v1/orders/${r.json.id}`, { token: games.token }), 404, 'not-found');
+  // Another org's order is no cursor either: the answer must not tell that it exists.
+  assertFieldErrors(await api(srv.url, 'GET', `/api/v1/orders?after=${r.json.id}`, { token: games.token }), 400, 'bad-request', ['after']);
+  assert.equal((await api(srv.url, 'GET', `/api/v1/orders?after=${r.json.id}`, { token: mall.token })).status, 200);
   assertProblem(await api(srv.url, 'POST', '/api/v1/orders', { token: op.token, body: { quote_id: q.id } }), 403, 'forbidden');
 });
 
