@@ -1,12 +1,13 @@
 // Pieces shared by the cloud-credit pages (enterprise credits, operator
 // funds): drop status badges, the places-left meter, a drop's window and
-// audience in words, why a drop cannot be claimed, the ledger table, and
-// Idempotency-Keys that survive a retry of the same request.
+// audience in words, why a drop cannot be claimed, the ledger table and the
+// names it shows, the amount field of the forms, and Idempotency-Keys that
+// survive a retry of the same request.
 import { h } from './dom.js';
 import { t, tEnum, fmtDate } from './i18n.js';
-import { ApiError, idempotencyKey } from './api.js';
-import { problemText } from './form.js';
-import { money, num } from './format.js';
+import { ApiError, idempotencyKey, get, qs } from './api.js';
+import { problemText, setFieldError } from './form.js';
+import { money, num, loc, parseMoney, fetchAll } from './format.js';
 
 const DROP_TONE = { scheduled: 'warn', open: 'ok', sold_out: 'muted', closed: 'muted' };
 
@@ -198,4 +199,40 @@ export function fromLocal(value) {
   if (!value) return undefined;
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? value : d.toISOString();
+}
+
+/** A loader of the names the ledger words its accounts with into `names`:
+ * funds, drops, and drops by the claim that took them (an enterprise's
+ * own). Fetched on first call, and again when called with fresh = true;
+ * a name that did not load shows as its id. */
+export function namesLoader(names) {
+  let loaded = null;
+  return (fresh = false) => {
+    if (!loaded || fresh) {
+      loaded = Promise.all([
+        fetchAll((after) => get(`/funds${qs({ limit: 100, after })}`), 3),
+        fetchAll((after) => get(`/drops${qs({ limit: 100, after })}`), 3),
+      ]).then(([funds, drops]) => {
+        for (const f of funds) names.set(f.id, loc(f.name));
+        for (const d of drops) {
+          names.set(d.id, loc(d.name));
+          if (d.mine?.claim) names.set(d.mine.claim, loc(d.name));
+        }
+      }).catch(() => { /* ids are shown instead */ });
+    }
+    return loaded;
+  };
+}
+
+/** The `amount` of a credit form's values `b` in fen (undefined when left
+ * out, for the server to name), or null after marking the field: not a
+ * number, or zero. Said in yuan, where the server's range is in fen. */
+export function amountOf(form, b) {
+  const amount = b.amount == null ? undefined : parseMoney(b.amount);
+  if (amount === null || amount === 0) {
+    setFieldError(form, 'amount', t(amount === 0 ? 'credit.amountMin' : 'form.badNumber'), false);
+    form.querySelector('[name="amount"]').focus();
+    return null;
+  }
+  return amount;
 }

@@ -8,10 +8,10 @@ import { t, fmtDate } from '../lib/i18n.js';
 import { get, post, qs, idempotencyKey } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { pageHead, card, facts, badge, loading, errorBox, notice, pagedTable } from '../lib/ui.js';
-import { loc, money, fetchAll } from '../lib/format.js';
+import { loc, money } from '../lib/format.js';
 import {
   dropStatusBadge, placesMeter, windowText, audienceText, whyText, creditProblemText, transient, sendKeyed,
-  ledgerColumns,
+  ledgerColumns, namesLoader,
 } from '../lib/credit.js';
 
 const PAGE = 20;
@@ -37,22 +37,7 @@ export function render() {
 
   // Names of funds and drops (and of drops by their claim id) for the grants and the ledger.
   const names = new Map([[session.org?.id, session.org?.name]]);
-  let namesLoaded = null;
-  const loadNames = (fresh = false) => {
-    if (!namesLoaded || fresh) {
-      namesLoaded = Promise.all([
-        fetchAll((after) => get(`/funds${qs({ limit: 100, after })}`), 3),
-        fetchAll((after) => get(`/drops${qs({ limit: 100, after })}`), 3),
-      ]).then(([funds, drops]) => {
-        for (const f of funds) names.set(f.id, loc(f.name));
-        for (const d of drops) {
-          names.set(d.id, loc(d.name));
-          if (d.mine?.claim) names.set(d.mine.claim, loc(d.name));
-        }
-      }).catch(() => { /* ids are shown instead */ });
-    }
-    return namesLoaded;
-  };
+  const loadNames = namesLoader(names);
 
   const loadWallet = () => get('/wallet')
     .then((w) => replace(walletSlot, walletView(w)))

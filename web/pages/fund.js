@@ -7,11 +7,12 @@
 import { h, replace } from '../lib/dom.js';
 import { t, tEnum, fmtDate } from '../lib/i18n.js';
 import { get, post, qs, getMeta, ApiError } from '../lib/api.js';
-import { input, choices, formAlert, submitButton, onSubmit, setFieldError } from '../lib/form.js';
+import { input, choices, formAlert, submitButton, onSubmit } from '../lib/form.js';
 import { pageHead, card, facts, loading, errorBox, notice, pagedTable } from '../lib/ui.js';
-import { loc, money, num, parseMoney } from '../lib/format.js';
+import { loc, money, num } from '../lib/format.js';
 import {
   dropStatusBadge, placesMeter, windowText, audienceText, creditProblemText, keyedForm, localInput, fromLocal,
+  amountOf,
 } from '../lib/credit.js';
 
 const PAGE = 20;
@@ -79,13 +80,8 @@ function dropForm(f, meta, onCreated) {
     h('p', { class: 'muted small' }, t('drop.reserveNote', { available: money(f.available, f.currency) })),
     h('div', { class: 'form-actions' }, submitButton(t('drop.create'), 'drop-submit')));
   onSubmit(form, async (b) => {
-    const amount = b.amount == null ? undefined : parseMoney(b.amount);
-    if (amount === null || amount === 0) {
-      // The server's range is in fen; say it in yuan.
-      setFieldError(form, 'amount', t(amount === 0 ? 'credit.amountMin' : 'form.badNumber'), false);
-      form.querySelector('[name="amount"]').focus();
-      return;
-    }
+    const amount = amountOf(form, b);
+    if (amount === null) return;
     const body = {
       name: { zh: b.name?.zh ?? '', en: b.name?.en ?? '' },
       amount,

@@ -4,10 +4,10 @@
 import { h, replace } from '../lib/dom.js';
 import { t, fmtDate } from '../lib/i18n.js';
 import { get, post, qs } from '../lib/api.js';
-import { input, textarea, formAlert, submitButton, onSubmit, setFieldError } from '../lib/form.js';
+import { input, textarea, formAlert, submitButton, onSubmit } from '../lib/form.js';
 import { pageHead, card, pagedTable, notice } from '../lib/ui.js';
-import { loc, money, parseMoney, fetchAll } from '../lib/format.js';
-import { keyedForm, ledgerColumns } from '../lib/credit.js';
+import { loc, money } from '../lib/format.js';
+import { keyedForm, ledgerColumns, namesLoader, amountOf } from '../lib/credit.js';
 
 const PAGE = 20;
 
@@ -27,13 +27,8 @@ function fundForm(onCreated) {
       input('currency', t('fund.currency'), { required: true, maxlength: 3, value: 'CNY', hint: t('fund.currencyHint') })),
     h('div', { class: 'form-actions' }, submitButton(t('fund.create'), 'fund-submit')));
   onSubmit(form, async (b) => {
-    const amount = b.amount == null ? undefined : parseMoney(b.amount);
-    if (amount === null || amount === 0) {
-      // The server's range is in fen; say it in yuan.
-      setFieldError(form, 'amount', t(amount === 0 ? 'credit.amountMin' : 'form.badNumber'), false);
-      form.querySelector('[name="amount"]').focus();
-      return;
-    }
+    const amount = amountOf(form, b);
+    if (amount === null) return;
     const body = {
       name: { zh: b.name?.zh ?? '', en: b.name?.en ?? '' },
       description: { zh: b.description?.zh ?? '', en: b.description?.en ?? '' },
@@ -66,18 +61,7 @@ export function render() {
   });
 
   // Fund and drop names word the ledger's accounts.
-  let namesLoaded = null;
-  const loadNames = (fresh = false) => {
-    if (!namesLoaded || fresh) {
-      namesLoaded = Promise.all([
-        fetchAll((after) => get(`/funds${qs({ limit: 100, after })}`), 3),
-        fetchAll((after) => get(`/drops${qs({ limit: 100, after })}`), 3),
-      ]).then(([funds, drops]) => {
-        for (const x of [...funds, ...drops]) names.set(x.id, loc(x.name));
-      }).catch(() => { /* ids are shown instead */ });
-    }
-    return namesLoaded;
-  };
+  const loadNames = namesLoader(names);
   let fresh = false;
   const ledger = pagedTable({
     testid: 'ledger-table',
