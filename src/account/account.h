@@ -139,7 +139,11 @@ typedef struct account_page {
  *   .cursor: whether the cursor names a row of the same list.
  * The scope is in both, so that an id from another org's list is refused as
  * an id that names nothing. Literals throughout, so statements stay cached. */
-#define ACCOUNT_PAGE_SQL(select, table, scope)                                                        .list = select " WHERE (" scope ") AND (CAST(? AS TEXT) IS NULL OR (created_at, id) <"                          " (SELECT created_at, id FROM " table " WHERE id = ?))"                                          " ORDER BY created_at DESC, id DESC LIMIT ?",                                     .cursor = "SELECT 1 FROM " table " WHERE id = ? AND (" scope ")"
+#define ACCOUNT_PAGE_SQL(select, table, scope)                                              \
+    .list = select " WHERE (" scope ") AND (CAST(? AS TEXT) IS NULL OR (created_at, id) <" \
+                   " (SELECT created_at, id FROM " table " WHERE id = ?))"                 \
+                   " ORDER BY created_at DESC, id DESC LIMIT ?",                           \
+    .cursor = "SELECT 1 FROM " table " WHERE id = ? AND (" scope ")"
 
 #define ACCOUNT_PAGE_SCOPE_MAX 6 /* placeholders in a scope */
 
