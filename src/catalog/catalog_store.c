@@ -108,7 +108,6 @@ static int conflict(err_ctx *e, const char *what, const char *code)
     return e->code = ERR_CONFLICT;
 }
 
-/* A wrong query parameter: 400 naming it. */
 /* ---- regions ---------------------------------------------------------- */
 
 static int read_region(arena *a, db_stmt *st, catalog_region *r, err_ctx *e)

@@ -25,7 +25,7 @@ function appliedItem(a, currency) {
   const kind = t(`effectKind.${a.effect}`);
   return h('li', { testid: 'applied' },
     h('span', null, label), ' ', kind !== label ? h('span', { class: 'muted small' }, `(${kind})`) : null, ' ',
-    h('span', { class: 'discount nowrap', testid: 'applied-amount' }, `−${money(a.amount, currency)}`));
+    h('span', { class: 'discount nowrap', testid: 'applied-amount' }, discountMoney(a.amount, currency)));
 }
 
 /** The lines of quote q as a table, then its totals: [table, totals]. */

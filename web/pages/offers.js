@@ -34,13 +34,14 @@ function scope(c, cat) {
 
 function policyRow(entry, cat) {
   const p = entry.policy || {};
+  const limits = limitsText(p.limits);
   return h('li', { class: 'policy', testid: 'offer-policy', 'data-id': p.id },
     h('div', { class: 'policy-main' },
       h('span', { class: 'strong' }, loc(p.name)),
       h('span', { class: 'effect', testid: 'effect' }, effectText(p.effect)),
       eligibleBadge(entry.eligible)),
     h('p', { class: 'muted small', testid: 'offer-conditions' }, conditionsText(p.conditions, cat)),
-    limitsText(p.limits) ? h('p', { class: 'muted small' }, limitsText(p.limits)) : null,
+    limits ? h('p', { class: 'muted small' }, limits) : null,
     reasons(entry.reasons));
 }
 
