@@ -460,9 +460,9 @@ static int64_t rejected_minimum(const qe_policy *p, qe_reason why)
  * one is, so that a reader can tell which offer it was, even one of an
  * ended campaign that no list of offers shows any more. A draft campaign's
  * are left out unless `drafts` (operators): its offers are not public yet.
- * An entry is put together from texts encoded once: the policy's id and
- * name and its campaign's id (in the snapshot) and its tail (here, on
- * first use). */
+ * An entry is put together in the writer's buffer from texts encoded
+ * once: the policy's id and name and its campaign's id (in the snapshot)
+ * and its tail (here, on first use). */
 static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote *q, int64_t at,
                           bool drafts)
 {
@@ -470,7 +470,6 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
                       mid[] = ",\"line\":", min[] = ",\"minimum\":";
     const char *tail[KIND__COUNT] = {0}; /* ,"reason":...[,"campaign_status":...],"message":...} */
     size_t tail_len[KIND__COUNT];
-    char entry[1024];
     JW_KEY(w, "rejected");
     jw_array(w);
     for (int i = 0; i < q->nrejected; i++) {
@@ -501,35 +500,9 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
         size_t need = sizeof head + p->id_json_len + sizeof camp + c->id_json_len + sizeof name +
                       p->name_json_len + sizeof mid + JW_INT_MAX + sizeof min + JW_INT_MAX +
                       tail_len[k];
-        if (need > sizeof entry) { /* very long names: piece by piece */
-            reason_words t = reason_words_of(k);
-            jw_object(w);
-            JW_KEY(w, "policy");
-            jw_json(w, p->id_json, p->id_json_len);
-            JW_KEY(w, "campaign");
-            jw_json(w, c->id_json, c->id_json_len);
-            JW_KEY(w, "name");
-            jw_json(w, p->name_json, p->name_json_len);
-            JW_KEY(w, "line");
-            if (x->line < 0)
-                jw_null(w);
-            else
-                jw_int(w, x->line);
-            if (minimum >= 0) {
-                JW_KEY(w, "minimum");
-                jw_int(w, minimum);
-            }
-            JW_KEY(w, "reason");
-            jw_string(w, t.reason);
-            if (t.status) {
-                JW_KEY(w, "campaign_status");
-                jw_string(w, t.status);
-            }
-            JW_KEY(w, "message");
-            jw_string(w, t.message);
-            jw_end(w);
-            continue;
-        }
+        char *entry = jw_json_begin(w, need);
+        if (!entry)
+            break; /* the writer has failed: jw_done says so */
         size_t n = 0;
 #define PUT(text, len) (memcpy(entry + n, (text), (len)), n += (len))
         PUT(head, sizeof head - 1);
@@ -549,7 +522,7 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
         }
         PUT(tail[k], tail_len[k]);
 #undef PUT
-        jw_json(w, entry, n);
+        jw_json_end(w, n);
     }
     jw_end(w);
 }

@@ -199,14 +199,29 @@ void jw_key_n(jw *w, const char *key, size_t n)
     w->after_key = true;
 }
 
+char *jw_json_begin(jw *w, size_t n)
+{
+    before_value(w);
+    return reserve(w, n) ? w->buf + w->len : NULL;
+}
+
+void jw_json_end(jw *w, size_t used)
+{
+    if (!w->failed)
+        w->len += used;
+}
+
 void jw_json(jw *w, const char *json, size_t n)
 {
     if (!json) {
         jw_null(w);
         return;
     }
-    before_value(w);
-    put(w, json, n);
+    char *o = jw_json_begin(w, n);
+    if (o) {
+        memcpy(o, json, n);
+        jw_json_end(w, n);
+    }
 }
 
 void jw_string(jw *w, const char *s)

@@ -42,6 +42,12 @@ void jw_key_n(jw *w, const char *key, size_t n);
 /* A value encoded earlier: json is n bytes of one complete JSON value (a
  * string from jw_quote, say), written as it is; NULL writes null. */
 void jw_json(jw *w, const char *json, size_t n);
+/* Room for one complete JSON value of at most n bytes, put together by hand
+ * at the pointer returned (NULL on failure, which is sticky); jw_json_end
+ * then says how many bytes it took. For values assembled from texts
+ * encoded once, with no copy in between. */
+char *jw_json_begin(jw *w, size_t n);
+void jw_json_end(jw *w, size_t used);
 void jw_string(jw *w, const char *s); /* NULL writes null */
 void jw_int(jw *w, int64_t v);
 /* v in decimal at out, as jw_int writes it, for text put together by hand:

@@ -67,6 +67,29 @@ Test(jw, int_text_is_jw_int_s_digits)
 
 /* Absent values: jw_json of NULL and jw_count of a negative number are
  * null, like jw_string of NULL. */
+/* A value put together by hand in the writer's buffer takes its place among
+ * the others (commas placed), whatever room was asked beyond what it used,
+ * and the buffer grows for it. */
+Test(jw, a_value_written_in_place_sits_among_the_others)
+{
+    arena *a = arena_new(1 << 20);
+    jw w;
+    jw_init(&w, a, 8); /* small, so the room asked for makes it grow */
+    jw_array(&w);
+    jw_int(&w, 1);
+    char *o = jw_json_begin(&w, 100);
+    cr_assert_not_null(o);
+    memcpy(o, "{\"k\":2}", 7);
+    jw_json_end(&w, 7);
+    jw_json(&w, "\"x\"", 3);
+    jw_end(&w);
+    size_t len;
+    const char *text = jw_done(&w, &len);
+    cr_assert_str_eq(text, "[1,{\"k\":2},\"x\"]");
+    cr_assert_eq(len, strlen(text));
+    arena_free(a);
+}
+
 Test(jw, absent_values_are_null)
 {
     arena *a = arena_new(1 << 20);
