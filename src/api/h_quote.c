@@ -191,7 +191,13 @@ static json_t *policy_json(const qe_snapshot *s, const qe_policy *p, const named
 /* Why a policy does not apply, as offers and rejections say it: its reason
  * and message, and for a campaign not live at the moment asked about, the
  * campaign's status then (draft, scheduled or ended) with a message to
- * match. */
+ * match: X(state, status, message). */
+#define NOT_LIVE(X)                                                                           \
+    X(CAMPAIGN_DRAFT, "draft", "campaign is not published")                                   \
+    X(CAMPAIGN_SCHEDULED, "scheduled", "campaign has not started")                            \
+    X(CAMPAIGN_LIVE, "live", "campaign is not live") /* not met: the engine agrees */         \
+    X(CAMPAIGN_ENDED, "ended", "campaign has ended")
+
 typedef struct reason_words {
     const char *reason, *status, *message;
 } reason_words;
@@ -206,17 +212,33 @@ static int reason_kind(qe_reason why, const qe_campaign *c, int64_t at)
 
 static reason_words reason_words_of(int k)
 {
-    static const char *const not_live[CAMPAIGN_ENDED + 1] = {
-        [CAMPAIGN_DRAFT] = "campaign is not published",
-        [CAMPAIGN_SCHEDULED] = "campaign has not started",
-        [CAMPAIGN_LIVE] = "campaign is not live", /* not met: the engine agrees */
-        [CAMPAIGN_ENDED] = "campaign has ended",
-    };
+#define NOT_LIVE_WORDS(state, status, message) [state] = {"campaign_not_live", status, message},
+    static const reason_words not_live[CAMPAIGN_ENDED + 1] = {NOT_LIVE(NOT_LIVE_WORDS)};
+#undef NOT_LIVE_WORDS
     if (k < KIND_STATUS)
         return (reason_words){qe_reason_codes[k], NULL, qe_reason_messages[k]};
-    return (reason_words){qe_reason_codes[QR_CAMPAIGN_NOT_LIVE], campaign_states[k - KIND_STATUS],
-                          not_live[k - KIND_STATUS]};
+    return not_live[k - KIND_STATUS];
 }
+
+/* The end of a rejection of each kind, as rejected_json writes it:
+ * ,"reason":...[,"campaign_status":...],"message":...} put together at
+ * compile time (the texts are plain ASCII that needs no escaping). */
+typedef struct reason_tail {
+    const char *text;
+    size_t len;
+} reason_tail;
+
+#define TAIL(text) {text, sizeof text - 1},
+#define REASON_TAIL(name, code, message)                                                      \
+    [name] = TAIL(",\"reason\":\"" code "\",\"message\":\"" message "\"}")
+#define NOT_LIVE_TAIL(state, status, message)                                                 \
+    [KIND_STATUS + state] = TAIL(",\"reason\":\"campaign_not_live\",\"campaign_status\":\"" status \
+                                 "\",\"message\":\"" message "\"}")
+static const reason_tail reason_tails[KIND__COUNT] = {QE_REASONS(REASON_TAIL)
+                                                          NOT_LIVE(NOT_LIVE_TAIL)};
+#undef TAIL
+#undef REASON_TAIL
+#undef NOT_LIVE_TAIL
 
 /* A reason as the offers give it: {"code", "campaign_status"?, "message"}. */
 static json_t *reason_json(qe_reason why, const qe_campaign *c, int64_t at)
@@ -461,15 +483,12 @@ static int64_t rejected_minimum(const qe_policy *p, qe_reason why)
  * ended campaign that no list of offers shows any more. A draft campaign's
  * are left out unless `drafts` (operators): its offers are not public yet.
  * An entry is put together in the writer's buffer from texts encoded
- * once: the policy's id and name and its campaign's id (in the snapshot)
- * and its tail (here, on first use). */
-static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote *q, int64_t at,
-                          bool drafts)
+ * before: the policy's id and name and its campaign's id (in the snapshot)
+ * and its reason_tails entry. */
+static void rejected_json(jw *w, const qe_snapshot *s, const qe_quote *q, int64_t at, bool drafts)
 {
     static const char head[] = "{\"policy\":", camp[] = ",\"campaign\":", name[] = ",\"name\":",
                       mid[] = ",\"line\":", min[] = ",\"minimum\":";
-    const char *tail[KIND__COUNT] = {0}; /* ,"reason":...[,"campaign_status":...],"message":...} */
-    size_t tail_len[KIND__COUNT];
     JW_KEY(w, "rejected");
     jw_array(w);
     for (int i = 0; i < q->nrejected; i++) {
@@ -478,28 +497,11 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
         const qe_campaign *c = &s->campaigns[p->campaign];
         if (!c->published && !drafts)
             continue;
-        int k = reason_kind(x->reason, c, at);
-        if (!tail[k]) {
-            reason_words t = reason_words_of(k);
-            size_t nc, ns, nm;
-            const char *code = jw_quote(a, t.reason, &nc);
-            const char *status = t.status ? jw_quote(a, t.status, &ns) : "";
-            const char *msg = jw_quote(a, t.message, &nm);
-            tail[k] = code && status && msg
-                          ? arena_printf(a, ",\"reason\":%s%s%s,\"message\":%s}", code,
-                                         t.status ? ",\"campaign_status\":" : "", status, msg)
-                          : NULL;
-            if (!tail[k]) {
-                jw_end(w);
-                jw_end(w); /* unbalanced on purpose: jw_done fails */
-                return;
-            }
-            tail_len[k] = strlen(tail[k]);
-        }
+        const reason_tail *tail = &reason_tails[reason_kind(x->reason, c, at)];
         int64_t minimum = rejected_minimum(p, x->reason);
         size_t need = sizeof head + p->id_json_len + sizeof camp + c->id_json_len + sizeof name +
                       p->name_json_len + sizeof mid + JW_INT_MAX + sizeof min + JW_INT_MAX +
-                      tail_len[k];
+                      tail->len;
         char *entry = jw_json_begin(w, need);
         if (!entry)
             break; /* the writer has failed: jw_done says so */
@@ -520,7 +522,7 @@ static void rejected_json(jw *w, arena *a, const qe_snapshot *s, const qe_quote 
             PUT(min, sizeof min - 1);
             n += jw_int_text(entry + n, minimum);
         }
-        PUT(tail[k], tail_len[k]);
+        PUT(tail->text, tail->len);
 #undef PUT
         jw_json_end(w, n);
     }
@@ -595,7 +597,7 @@ static const char *quote_text(arena *a, const qe_snapshot *s, const qe_quote *q,
     jw w;
     jw_init(&w, a, 4096 + (size_t)q->nlines * 1024 + (size_t)q->nrejected * 256);
     quote_head_json(&w, id, org_id, at, expires, t, shown_in_snapshot, s);
-    rejected_json(&w, a, s, q, at, drafts);
+    rejected_json(&w, s, q, at, drafts);
     jw_end(&w);
     return jw_done(&w, len);
 }

@@ -31,20 +31,12 @@ const char *const qe_categories[] = {"compute", "container", "storage", "network
                                      "database", "ai", "media", "analytics", "middleware",
                                      "devops", "security", "other", NULL};
 
-const char *const qe_reason_codes[] = {
-    "campaign_not_live", "region_not_in_campaign", "industry_not_eligible",
-    "size_not_eligible", "not_new_customer", "billing_mode_not_covered",
-    "order_type_not_covered", "below_min_quantity", "below_min_line_amount",
-    "below_min_order_amount", "per_org_limit_reached", "total_limit_reached",
-    "budget_spent", "outdone_in_lane",
-};
-const char *const qe_reason_messages[] = {
-    "campaign is not live", "region not in campaign", "industry not eligible",
-    "org size not eligible", "for new customers only", "billing mode not covered",
-    "order type not covered", "quantity below the minimum", "line amount below the minimum",
-    "order amount below the minimum", "per-org limit reached", "total limit reached",
-    "budget spent", "another policy in the same lane gives more",
-};
+#define QE_REASON_CODE(name, code, message) [name] = code,
+#define QE_REASON_MESSAGE(name, code, message) [name] = message,
+const char *const qe_reason_codes[] = {QE_REASONS(QE_REASON_CODE)};
+const char *const qe_reason_messages[] = {QE_REASONS(QE_REASON_MESSAGE)};
+#undef QE_REASON_CODE
+#undef QE_REASON_MESSAGE
 
 /* Line prices are capped so that every product below fits in 64 bits. */
 #define QE_MONEY_MAX 1000000000000000LL /* 10^15 fen */

@@ -306,21 +306,29 @@ typedef struct qe_line_out {
     qe_applied applied[10]; /* at most one per lane (lanes 0..9) */
 } qe_line_out;
 
+/* Why a candidate policy does not apply, in the order the rules check:
+ * X(name, code, message). The texts are literals, so that a writer can
+ * put them together at compile time (see h_quote.c). */
+#define QE_REASONS(X)                                                                         \
+    X(QR_CAMPAIGN_NOT_LIVE, "campaign_not_live", "campaign is not live")                      \
+    X(QR_REGION, "region_not_in_campaign", "region not in campaign")                          \
+    X(QR_INDUSTRY, "industry_not_eligible", "industry not eligible")                          \
+    X(QR_SIZE, "size_not_eligible", "org size not eligible")                                  \
+    X(QR_NOT_NEW, "not_new_customer", "for new customers only")                               \
+    X(QR_MODE, "billing_mode_not_covered", "billing mode not covered")                        \
+    X(QR_ORDER_TYPE, "order_type_not_covered", "order type not covered")                      \
+    X(QR_MIN_QUANTITY, "below_min_quantity", "quantity below the minimum")                    \
+    X(QR_MIN_LINE, "below_min_line_amount", "line amount below the minimum")                  \
+    X(QR_MIN_ORDER, "below_min_order_amount", "order amount below the minimum")               \
+    X(QR_PER_ORG_LIMIT, "per_org_limit_reached", "per-org limit reached")                     \
+    X(QR_TOTAL_LIMIT, "total_limit_reached", "total limit reached")                           \
+    X(QR_BUDGET_SPENT, "budget_spent", "budget spent")                                        \
+    X(QR_OUTDONE, "outdone_in_lane", "another policy in the same lane gives more")
+
 typedef enum {
-    QR_CAMPAIGN_NOT_LIVE,
-    QR_REGION,
-    QR_INDUSTRY,
-    QR_SIZE,
-    QR_NOT_NEW,
-    QR_MODE,
-    QR_ORDER_TYPE,
-    QR_MIN_QUANTITY,
-    QR_MIN_LINE,
-    QR_MIN_ORDER,
-    QR_PER_ORG_LIMIT,
-    QR_TOTAL_LIMIT,
-    QR_BUDGET_SPENT,
-    QR_OUTDONE,
+#define QE_REASON_NAME(name, code, message) name,
+    QE_REASONS(QE_REASON_NAME)
+#undef QE_REASON_NAME
     QR__COUNT
 } qe_reason;
 
