@@ -220,22 +220,23 @@ static reason_words reason_words_of(int k)
     return not_live[k - KIND_STATUS];
 }
 
-/* The end of a rejection of each kind, as rejected_json writes it:
- * ,"reason":...[,"campaign_status":...],"message":...} put together at
- * compile time (the texts are plain ASCII that needs no escaping). */
-typedef struct reason_tail {
+/* A JSON text (or a piece of one) known at compile time: plain ASCII that
+ * needs no escaping. */
+typedef struct literal {
     const char *text;
     size_t len;
-} reason_tail;
+} literal;
 
+/* The end of a rejection of each kind, as rejected_json writes it:
+ * ,"reason":...[,"campaign_status":...],"message":...} */
 #define TAIL(text) {text, sizeof text - 1},
 #define REASON_TAIL(name, code, message)                                                      \
     [name] = TAIL(",\"reason\":\"" code "\",\"message\":\"" message "\"}")
 #define NOT_LIVE_TAIL(state, status, message)                                                 \
     [KIND_STATUS + state] = TAIL(",\"reason\":\"campaign_not_live\",\"campaign_status\":\"" status \
                                  "\",\"message\":\"" message "\"}")
-static const reason_tail reason_tails[KIND__COUNT] = {QE_REASONS(REASON_TAIL)
-                                                          NOT_LIVE(NOT_LIVE_TAIL)};
+static const literal reason_tails[KIND__COUNT] = {QE_REASONS(REASON_TAIL)
+                                                      NOT_LIVE(NOT_LIVE_TAIL)};
 #undef TAIL
 #undef REASON_TAIL
 #undef NOT_LIVE_TAIL
@@ -403,14 +404,56 @@ static void jw_time(jw *w, int64_t ms)
     jw_string(w, buf);
 }
 
+/* An entry of a list put together in the writer's buffer (jw_json_begin)
+ * from pieces encoded before: JSON texts, or keys and punctuation. */
+typedef struct entry {
+    char *at;
+    size_t n;
+} entry;
+
+/* Room enough for an entry's literal pieces (its keys and punctuation) and
+ * its nulls, on top of its texts and two numbers. */
+#define ENTRY_ROOM (128 + 2 * JW_INT_MAX)
+
+static void put(entry *t, const char *text, size_t len)
+{
+    memcpy(t->at + t->n, text, len);
+    t->n += len;
+}
+
+#define PUT_LIT(t, lit) put((t), (lit), sizeof(lit) - 1)
+
+/* A JSON text, or null for NULL. */
+static void put_json(entry *t, const char *text, size_t len)
+{
+    if (text)
+        put(t, text, len);
+    else
+        PUT_LIT(t, "null");
+}
+
+/* v, or null for v < 0 (as jw_count). */
+static void put_count(entry *t, int64_t v)
+{
+    if (v < 0)
+        PUT_LIT(t, "null");
+    else
+        t->n += jw_int_text(t->at + t->n, v);
+}
+
+/* An effect's code as a JSON text. */
+#define EFFECT_JSON(name, code) [name] = {"\"" code "\"", sizeof code + 1},
+static const literal effect_json[QE_NEFFECTS] = {QE_EFFECTS(EFFECT_JSON)};
+#undef EFFECT_JSON
+
 /* What an answer shows of an applied policy besides its amount, as JSON
  * texts: taken from the snapshot when answering, from the database when a
  * stored quote is read back. */
 typedef struct shown {
     const char *id, *campaign, *name; /* campaign, name: NULL for a policy gone */
     size_t id_len, campaign_len, name_len;
-    int lane; /* -1 for a policy gone */
-    const char *effect;
+    int lane;   /* -1 for a policy gone */
+    int effect; /* a qe_effect; -1 for a policy gone */
 } shown;
 
 /* Fills *out for ap. */
@@ -422,9 +465,11 @@ static void shown_in_snapshot(const void *ctx, const qt_applied *ap, shown *out)
     const qe_policy *p = &s->policies[ap->index];
     const qe_campaign *c = &s->campaigns[p->campaign];
     *out = (shown){p->id_json, c->id_json, p->name_json, p->id_json_len, c->id_json_len,
-                   p->name_json_len, p->lane, qe_effects[p->effect]};
+                   p->name_json_len, p->lane, (int)p->effect};
 }
 
+/* The line's applied list: the pack's own discount, then each policy as
+ * {"policy", "campaign", "source", "name", "lane", "effect", "amount"}. */
 static void applied_json(jw *w, const qt_line *l, shown_fn show, const void *ctx)
 {
     JW_KEY(w, "applied");
@@ -446,22 +491,27 @@ static void applied_json(jw *w, const qt_line *l, shown_fn show, const void *ctx
     for (int k = 0; k < l->napplied; k++) {
         shown p;
         show(ctx, &l->applied[k], &p);
-        jw_object(w);
-        JW_KEY(w, "policy");
-        jw_json(w, p.id, p.id_len);
-        JW_KEY(w, "campaign");
-        jw_json(w, p.campaign, p.campaign_len);
-        JW_KEY(w, "source");
-        jw_json(w, "\"policy\"", 8);
-        JW_KEY(w, "name");
-        jw_json(w, p.name, p.name_len);
-        JW_KEY(w, "lane");
-        jw_count(w, p.lane);
-        JW_KEY(w, "effect");
-        jw_string(w, p.effect);
-        JW_KEY(w, "amount");
-        jw_int(w, l->applied[k].amount);
-        jw_end(w);
+        literal effect = p.effect >= 0 && p.effect < QE_NEFFECTS ? effect_json[p.effect]
+                                                                 : (literal){NULL, 0};
+        entry t = {jw_json_begin(w, ENTRY_ROOM + p.id_len + p.campaign_len + p.name_len +
+                                        effect.len),
+                   0};
+        if (!t.at)
+            break; /* the writer has failed: jw_done says so */
+        PUT_LIT(&t, "{\"policy\":");
+        put(&t, p.id, p.id_len);
+        PUT_LIT(&t, ",\"campaign\":");
+        put_json(&t, p.campaign, p.campaign_len);
+        PUT_LIT(&t, ",\"source\":\"policy\",\"name\":");
+        put_json(&t, p.name, p.name_len);
+        PUT_LIT(&t, ",\"lane\":");
+        put_count(&t, p.lane);
+        PUT_LIT(&t, ",\"effect\":");
+        put_json(&t, effect.text, effect.len);
+        PUT_LIT(&t, ",\"amount\":");
+        t.n += jw_int_text(t.at + t.n, l->applied[k].amount);
+        PUT_LIT(&t, "}");
+        jw_json_end(w, t.n);
     }
     jw_end(w);
 }
@@ -487,8 +537,6 @@ static int64_t rejected_minimum(const qe_policy *p, qe_reason why)
  * and its reason_tails entry. */
 static void rejected_json(jw *w, const qe_snapshot *s, const qe_quote *q, int64_t at, bool drafts)
 {
-    static const char head[] = "{\"policy\":", camp[] = ",\"campaign\":", name[] = ",\"name\":",
-                      mid[] = ",\"line\":", min[] = ",\"minimum\":";
     JW_KEY(w, "rejected");
     jw_array(w);
     for (int i = 0; i < q->nrejected; i++) {
@@ -497,34 +545,27 @@ static void rejected_json(jw *w, const qe_snapshot *s, const qe_quote *q, int64_
         const qe_campaign *c = &s->campaigns[p->campaign];
         if (!c->published && !drafts)
             continue;
-        const reason_tail *tail = &reason_tails[reason_kind(x->reason, c, at)];
+        const literal *tail = &reason_tails[reason_kind(x->reason, c, at)];
         int64_t minimum = rejected_minimum(p, x->reason);
-        size_t need = sizeof head + p->id_json_len + sizeof camp + c->id_json_len + sizeof name +
-                      p->name_json_len + sizeof mid + JW_INT_MAX + sizeof min + JW_INT_MAX +
-                      tail->len;
-        char *entry = jw_json_begin(w, need);
-        if (!entry)
+        entry t = {jw_json_begin(w, ENTRY_ROOM + p->id_json_len + c->id_json_len +
+                                        p->name_json_len + tail->len),
+                   0};
+        if (!t.at)
             break; /* the writer has failed: jw_done says so */
-        size_t n = 0;
-#define PUT(text, len) (memcpy(entry + n, (text), (len)), n += (len))
-        PUT(head, sizeof head - 1);
-        PUT(p->id_json, p->id_json_len);
-        PUT(camp, sizeof camp - 1);
-        PUT(c->id_json, c->id_json_len);
-        PUT(name, sizeof name - 1);
-        PUT(p->name_json, p->name_json_len);
-        PUT(mid, sizeof mid - 1);
-        if (x->line < 0)
-            PUT("null", 4);
-        else
-            n += jw_int_text(entry + n, x->line);
+        PUT_LIT(&t, "{\"policy\":");
+        put(&t, p->id_json, p->id_json_len);
+        PUT_LIT(&t, ",\"campaign\":");
+        put(&t, c->id_json, c->id_json_len);
+        PUT_LIT(&t, ",\"name\":");
+        put(&t, p->name_json, p->name_json_len);
+        PUT_LIT(&t, ",\"line\":");
+        put_count(&t, x->line);
         if (minimum >= 0) {
-            PUT(min, sizeof min - 1);
-            n += jw_int_text(entry + n, minimum);
+            PUT_LIT(&t, ",\"minimum\":");
+            t.n += jw_int_text(t.at + t.n, minimum);
         }
-        PUT(tail->text, tail->len);
-#undef PUT
-        jw_json_end(w, n);
+        put(&t, tail->text, tail->len);
+        jw_json_end(w, t.n);
     }
     jw_end(w);
 }
@@ -719,7 +760,7 @@ static int shown_load(req *r, db_conn *c, const quote_terms *terms, shown_table 
         shown *row = &t->rows[i];
         size_t id_len = 0;
         const char *id = jw_quote(r->a, t->ids[i], &id_len);
-        *row = (shown){.id = id, .id_len = id_len, .lane = -1};
+        *row = (shown){.id = id, .id_len = id_len, .lane = -1, .effect = -1};
         if (!id)
             rc = err_set(&r->err, ERR_NOMEM, "out of memory");
         if (rc || !known[i])
@@ -727,7 +768,7 @@ static int shown_load(req *r, db_conn *c, const quote_terms *terms, shown_table 
         row->campaign = jw_quote(r->a, v->campaign_id, &row->campaign_len);
         row->name = qe_text_json(r->a, (qe_text){v->name_zh, v->name_en}, &row->name_len);
         row->lane = v->lane;
-        row->effect = v->effect;
+        row->effect = text_index(qe_effects, v->effect); /* -1: shown as null */
         if (!row->campaign || !row->name)
             rc = err_set(&r->err, ERR_NOMEM, "out of memory");
     }

@@ -25,8 +25,9 @@
 
 const char *const qe_modes[] = {"on_demand", "monthly", "yearly", NULL};
 const char *const qe_order_types[] = {"new", "renewal", NULL};
-const char *const qe_effects[] = {"percent_off", "amount_off", "fixed_unit_price", "pack_price",
-                                  "free_units", NULL};
+#define QE_EFFECT_CODE(name, code) [name] = code,
+const char *const qe_effects[] = {QE_EFFECTS(QE_EFFECT_CODE)[QE_NEFFECTS] = NULL};
+#undef QE_EFFECT_CODE
 const char *const qe_categories[] = {"compute", "container", "storage", "network", "cdn",
                                      "database", "ai", "media", "analytics", "middleware",
                                      "devops", "security", "other", NULL};

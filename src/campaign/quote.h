@@ -26,14 +26,21 @@
 
 enum { QE_ON_DEMAND, QE_MONTHLY, QE_YEARLY, QE_NMODES };
 enum { QE_ORDER_NEW, QE_ORDER_RENEWAL };
+/* What a policy gives: X(name, code). Literals, as QE_REASONS's are. */
+#define QE_EFFECTS(X)                                                                         \
+    X(QE_PERCENT_OFF, "percent_off")                                                          \
+    X(QE_AMOUNT_OFF, "amount_off")                                                            \
+    X(QE_FIXED_UNIT_PRICE, "fixed_unit_price")                                                \
+    X(QE_PACK_PRICE, "pack_price")                                                            \
+    X(QE_FREE_UNITS, "free_units")
+
 typedef enum {
-    QE_PERCENT_OFF,
-    QE_AMOUNT_OFF,
-    QE_FIXED_UNIT_PRICE,
-    QE_PACK_PRICE,
-    QE_FREE_UNITS,
+#define QE_EFFECT_NAME(name, code) name,
+    QE_EFFECTS(QE_EFFECT_NAME)
+#undef QE_EFFECT_NAME
 } qe_effect;
 #define QE_NEFFECTS 5
+_Static_assert(QE_FREE_UNITS + 1 == QE_NEFFECTS, "QE_NEFFECTS counts QE_EFFECTS");
 
 #define QE_MAX_REGIONS 256
 #define QE_NCATEGORIES 13
