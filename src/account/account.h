@@ -163,6 +163,18 @@ typedef struct account_page_query {
 void *account_page_list(db_conn *c, arena *a, account_page pg, const account_page_query *q,
                         int *n, const char **next, err_ctx *e);
 
+/* The scope of a list of a table with an org_id, as account_org_scope
+ * decides it: operators see every org or the one they name, anyone else
+ * their own. */
+#define ACCOUNT_ORG_SCOPE "CAST(? AS TEXT) IS NULL OR org_id = ?"
+
+/* account_page_list for a list scoped by ACCOUNT_ORG_SCOPE alone: q's
+ * list and cursor are ACCOUNT_PAGE_SQL(..., ACCOUNT_ORG_SCOPE), and its
+ * scope is bound here to the org account_org_scope(actor, org_id) gives. */
+void *account_org_page_list(db_conn *c, arena *a, const account_actor *actor,
+                            const char *org_id, account_page pg, account_page_query q, int *n,
+                            const char **next, err_ctx *e);
+
 int account_org_list(db_conn *c, arena *a, const account_actor *actor, account_page pg,
                      account_org **items, int *n, const char **next, err_ctx *e);
 /* Users of org_id (NULL: all users; only operators), optionally of a role. */

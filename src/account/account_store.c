@@ -390,6 +390,21 @@ void *account_page_list(db_conn *c, arena *a, account_page pg, const account_pag
     return out;
 }
 
+void *account_org_page_list(db_conn *c, arena *a, const account_actor *actor,
+                            const char *org_id, account_page pg, account_page_query q, int *n,
+                            const char **next, err_ctx *e)
+{
+    const char *org;
+    *n = 0;
+    *next = NULL;
+    if (account_org_scope(actor, org_id, &org, e))
+        return NULL;
+    const db_arg scope[] = {DB_TEXT(org), DB_TEXT(org)};
+    q.scope = scope;
+    q.nscope = 2;
+    return account_page_list(c, a, pg, &q, n, next, e);
+}
+
 static int read_user_item(arena *a, db_stmt *st, void *item, err_ctx *e)
 {
     return account_user_read(a, st, item, e);

@@ -166,16 +166,11 @@ int order_get(db_conn *c, arena *a, const account_actor *actor, const char *id, 
 int order_list(db_conn *c, arena *a, const account_actor *actor, const char *org_id,
                account_page pg, order **items, int *n, const char **next, err_ctx *e)
 {
-    const char *org;
-    int rc = account_org_scope(actor, org_id, &org, e);
     const account_page_query q = {
-        ACCOUNT_PAGE_SQL("SELECT " ORDER_COLS " FROM orders", "orders",
-                         "CAST(? AS TEXT) IS NULL OR org_id = ?"),
-        DB_ARGS(DB_TEXT(org), DB_TEXT(org)),
+        ACCOUNT_PAGE_SQL("SELECT " ORDER_COLS " FROM orders", "orders", ACCOUNT_ORG_SCOPE),
         .size = sizeof(order),
         .read = read_order,
     };
-    if (!rc)
-        rc = (*items = account_page_list(c, a, pg, &q, n, next, e)) ? 0 : e->code;
-    return rc;
+    *items = account_org_page_list(c, a, actor, org_id, pg, q, n, next, e);
+    return *items ? 0 : e->code;
 }

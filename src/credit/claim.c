@@ -661,7 +661,7 @@ int claim_list(db_conn *c, arena *a, const account_actor *actor, const char *dro
     int rc = account_org_scope(actor, NULL, &org, e);
     const account_page_query q = {
         ACCOUNT_PAGE_SQL("SELECT id, drop_id, org_id, user_id, created_at FROM claims", "claims",
-                         "drop_id = ? AND (CAST(? AS TEXT) IS NULL OR org_id = ?)"),
+                         "drop_id = ? AND (" ACCOUNT_ORG_SCOPE ")"),
         DB_ARGS(DB_TEXT(drop_id), DB_TEXT(org), DB_TEXT(org)),
         .size = sizeof(claim),
         .read = read_claim,

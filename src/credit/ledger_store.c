@@ -134,16 +134,12 @@ static int read_txn(arena *a, db_stmt *st, void *item, err_ctx *e)
 int ledger_list(db_conn *c, arena *a, const account_actor *actor, const char *org_id,
                 account_page pg, ledger_txn **items, int *n, const char **next, err_ctx *e)
 {
-    const char *org;
-    int rc = account_org_scope(actor, org_id, &org, e);
     const account_page_query q = {
         ACCOUNT_PAGE_SQL("SELECT id, kind, ref, org_id, created_at FROM ledger_txns", "ledger_txns",
-                         "CAST(? AS TEXT) IS NULL OR org_id = ?"),
-        DB_ARGS(DB_TEXT(org), DB_TEXT(org)),
+                         ACCOUNT_ORG_SCOPE),
         .size = sizeof(ledger_txn),
         .read = read_txn,
     };
-    if (!rc)
-        rc = (*items = account_page_list(c, a, pg, &q, n, next, e)) ? 0 : e->code;
-    return rc ? rc : read_entries(c, a, *items, *n, e);
+    *items = account_org_page_list(c, a, actor, org_id, pg, q, n, next, e);
+    return *items ? read_entries(c, a, *items, *n, e) : e->code;
 }

@@ -67,18 +67,13 @@ int wallet_get(db_conn *c, arena *a, const account_actor *actor, const char *org
 int grant_list(db_conn *c, arena *a, const account_actor *actor, const char *org_id,
                account_page pg, grant **items, int *n, const char **next, err_ctx *e)
 {
-    const char *org;
-    int rc = account_org_scope(actor, org_id, &org, e);
     const account_page_query q = {
-        ACCOUNT_PAGE_SQL("SELECT " GRANT_COLS " FROM grants", "grants",
-                         "CAST(? AS TEXT) IS NULL OR org_id = ?"),
-        DB_ARGS(DB_TEXT(org), DB_TEXT(org)),
+        ACCOUNT_PAGE_SQL("SELECT " GRANT_COLS " FROM grants", "grants", ACCOUNT_ORG_SCOPE),
         .size = sizeof(grant),
         .read = read_grant,
     };
-    if (!rc)
-        rc = (*items = account_page_list(c, a, pg, &q, n, next, e)) ? 0 : e->code;
-    return rc;
+    *items = account_org_page_list(c, a, actor, org_id, pg, q, n, next, e);
+    return *items ? 0 : e->code;
 }
 
 int grant_of(db_conn *c, arena *a, const char *source_id, grant *out, err_ctx *e)
