@@ -1,7 +1,8 @@
 /*
  * h_quote.c: handlers for offers and quotes. They read the caller's org
  * and its policy usage, take the engine's current snapshot (no waiting),
- * price in memory, and store the quote so that an order can use it.
+ * price in memory, and store the quote so that an order can use it. The
+ * answer's JSON is written by quote_json.c.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -10,6 +11,8 @@
 
 #include "api/handlers.h"
 #include "api/http.h"
+#include "api/jsonout.h"
+#include "api/quote_json.h"
 #include "base/clock.h"
 #include "base/jw.h"
 #include "base/text.h"
@@ -25,14 +28,7 @@
 #define QUOTE_MAX_MONTHS 60
 #define QUOTE_MAX_HOURS 8784
 
-static json_t *time_json(int64_t ms)
-{
-    char buf[CLOCK_RFC3339_LEN];
-    clock_format(ms, buf);
-    return json_string(buf);
-}
-
-static json_t *text_json(qe_text t) { return json_pack("{s:s, s:s}", "zh", t.zh, "en", t.en); }
+static json_t *text_json(qe_text t) { return jo_text(&(text_i18n){t.zh, t.en}); }
 
 static void release_snapshot(void *p)
 {
@@ -95,11 +91,6 @@ static int priced_org(req *r, const char *named, account_org *org, qe_org *q)
     return 0;
 }
 
-static campaign_state status_of(const qe_campaign *c, int64_t at)
-{
-    return campaign_status(c->published, c->starts_at, c->ends_at, at);
-}
-
 /* The names of the bits set in mask, from names (NULL-terminated). */
 static json_t *mask_names(uint32_t mask, const char *const *names)
 {
@@ -125,8 +116,8 @@ static json_t *campaign_json(const qe_snapshot *s, const qe_campaign *c, int64_t
 {
     return json_pack("{s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:o, s:o, s:o, s:b}", "id", c->id,
                      "name", text_json(c->name), "description", text_json(c->description),
-                     "starts_at", time_json(c->starts_at), "ends_at", time_json(c->ends_at),
-                     "time_zone", c->time_zone, "status", campaign_states[status_of(c, now)],
+                     "starts_at", jo_time(c->starts_at), "ends_at", jo_time(c->ends_at),
+                     "time_zone", c->time_zone, "status", campaign_states[qj_status(c, now)],
                      "regions", region_codes(s, &c->regions), "industries",
                      mask_names(c->industries, account_industries), "sizes",
                      mask_names(c->sizes, account_sizes), "new_customer_only", c->new_only);
@@ -188,64 +179,11 @@ static json_t *policy_json(const qe_snapshot *s, const qe_policy *p, const named
                      (json_int_t)p->budget);
 }
 
-/* Why a policy does not apply, as offers and rejections say it: its reason
- * and message, and for a campaign not live at the moment asked about, the
- * campaign's status then (draft, scheduled or ended) with a message to
- * match: X(state, status, message). */
-#define NOT_LIVE(X)                                                                           \
-    X(CAMPAIGN_DRAFT, "draft", "campaign is not published")                                   \
-    X(CAMPAIGN_SCHEDULED, "scheduled", "campaign has not started")                            \
-    X(CAMPAIGN_LIVE, "live", "campaign is not live") /* not met: the engine agrees */         \
-    X(CAMPAIGN_ENDED, "ended", "campaign has ended")
-
-typedef struct reason_words {
-    const char *reason, *status, *message;
-} reason_words;
-
-/* The kinds of reason_words: one per reason, then one per campaign status. */
-enum { KIND_STATUS = QR__COUNT, KIND__COUNT = KIND_STATUS + CAMPAIGN_ENDED + 1 };
-
-static int reason_kind(qe_reason why, const qe_campaign *c, int64_t at)
-{
-    return why == QR_CAMPAIGN_NOT_LIVE ? KIND_STATUS + (int)status_of(c, at) : (int)why;
-}
-
-static reason_words reason_words_of(int k)
-{
-#define NOT_LIVE_WORDS(state, status, message) [state] = {"campaign_not_live", status, message},
-    static const reason_words not_live[CAMPAIGN_ENDED + 1] = {NOT_LIVE(NOT_LIVE_WORDS)};
-#undef NOT_LIVE_WORDS
-    if (k < KIND_STATUS)
-        return (reason_words){qe_reason_codes[k], NULL, qe_reason_messages[k]};
-    return not_live[k - KIND_STATUS];
-}
-
-/* A JSON text (or a piece of one) known at compile time: plain ASCII that
- * needs no escaping. */
-typedef struct literal {
-    const char *text;
-    size_t len;
-} literal;
-
-/* The end of a rejection of each kind, as rejected_json writes it:
- * ,"reason":...[,"campaign_status":...],"message":...} */
-#define TAIL(text) {text, sizeof text - 1},
-#define REASON_TAIL(name, code, message)                                                      \
-    [name] = TAIL(",\"reason\":\"" code "\",\"message\":\"" message "\"}")
-#define NOT_LIVE_TAIL(state, status, message)                                                 \
-    [KIND_STATUS + state] = TAIL(",\"reason\":\"campaign_not_live\",\"campaign_status\":\"" status \
-                                 "\",\"message\":\"" message "\"}")
-static const literal reason_tails[KIND__COUNT] = {QE_REASONS(REASON_TAIL)
-                                                      NOT_LIVE(NOT_LIVE_TAIL)};
-#undef TAIL
-#undef REASON_TAIL
-#undef NOT_LIVE_TAIL
-
 /* A reason as the offers give it: {"code", "campaign_status"?, "message"}. */
 static json_t *reason_json(qe_reason why, const qe_campaign *c, int64_t at)
 {
-    reason_words t = reason_words_of(reason_kind(why, c, at));
-    json_t *j = json_pack("{s:s, s:s}", "code", t.reason, "message", t.message);
+    qj_reason t = qj_reason_of(why, c, at);
+    json_t *j = json_pack("{s:s, s:s}", "code", t.code, "message", t.message);
     if (j && t.status)
         json_object_set_new(j, "campaign_status", json_string(t.status));
     return j;
@@ -312,7 +250,7 @@ int h_offers(req *r)
     }
     named_free(s, names);
     return req_json(r, 200,
-                    json_pack("{s:o, s:s, s:o, s:o}", "at", time_json(now), "org_id", org.id,
+                    json_pack("{s:o, s:s, s:o, s:o}", "at", jo_time(now), "org_id", org.id,
                               "campaigns", campaigns, "packs", packs));
 }
 
@@ -396,253 +334,6 @@ static void decode_line(req *r, const qe_snapshot *s, const json_t *j, int i, co
 #undef FIELD
 }
 
-/* Keys below are literals that need no escaping (JW_KEY). */
-static void jw_time(jw *w, int64_t ms)
-{
-    char buf[CLOCK_RFC3339_LEN];
-    clock_format(ms, buf);
-    jw_string(w, buf);
-}
-
-/* An entry of a list put together in the writer's buffer (jw_json_begin)
- * from pieces encoded before: JSON texts, or keys and punctuation. */
-typedef struct entry {
-    char *at;
-    size_t n;
-} entry;
-
-/* Room enough for an entry's literal pieces (its keys and punctuation) and
- * its nulls, on top of its texts and two numbers. */
-#define ENTRY_ROOM (128 + 2 * JW_INT_MAX)
-
-static void put(entry *t, const char *text, size_t len)
-{
-    memcpy(t->at + t->n, text, len);
-    t->n += len;
-}
-
-#define PUT_LIT(t, lit) put((t), (lit), sizeof(lit) - 1)
-
-/* A JSON text, or null for NULL. */
-static void put_json(entry *t, const char *text, size_t len)
-{
-    if (text)
-        put(t, text, len);
-    else
-        PUT_LIT(t, "null");
-}
-
-/* v, or null for v < 0 (as jw_count). */
-static void put_count(entry *t, int64_t v)
-{
-    if (v < 0)
-        PUT_LIT(t, "null");
-    else
-        t->n += jw_int_text(t->at + t->n, v);
-}
-
-/* An effect's code as a JSON text. */
-#define EFFECT_JSON(name, code) [name] = {"\"" code "\"", sizeof code + 1},
-static const literal effect_json[QE_NEFFECTS] = {QE_EFFECTS(EFFECT_JSON)};
-#undef EFFECT_JSON
-
-/* What an answer shows of an applied policy besides its amount, as JSON
- * texts: taken from the snapshot when answering, from the database when a
- * stored quote is read back. */
-typedef struct shown {
-    const char *id, *campaign, *name; /* campaign, name: NULL for a policy gone */
-    size_t id_len, campaign_len, name_len;
-    int lane;   /* -1 for a policy gone */
-    int effect; /* a qe_effect; -1 for a policy gone */
-} shown;
-
-/* Fills *out for ap. */
-typedef void (*shown_fn)(const void *ctx, const qt_applied *ap, shown *out);
-
-static void shown_in_snapshot(const void *ctx, const qt_applied *ap, shown *out)
-{
-    const qe_snapshot *s = ctx;
-    const qe_policy *p = &s->policies[ap->index];
-    const qe_campaign *c = &s->campaigns[p->campaign];
-    *out = (shown){p->id_json, c->id_json, p->name_json, p->id_json_len, c->id_json_len,
-                   p->name_json_len, p->lane, (int)p->effect};
-}
-
-/* The line's applied list: the pack's own discount, then each policy as
- * {"policy", "campaign", "source", "name", "lane", "effect", "amount"}. */
-static void applied_json(jw *w, const qt_line *l, shown_fn show, const void *ctx)
-{
-    JW_KEY(w, "applied");
-    jw_array(w);
-    if (l->pack_effect) {
-        jw_object(w);
-        JW_KEY(w, "policy");
-        jw_null(w);
-        JW_KEY(w, "campaign");
-        jw_null(w);
-        JW_KEY(w, "source");
-        jw_json(w, "\"pack\"", 6);
-        JW_KEY(w, "effect");
-        jw_string(w, l->pack_effect);
-        JW_KEY(w, "amount");
-        jw_int(w, l->pack_discount);
-        jw_end(w);
-    }
-    for (int k = 0; k < l->napplied; k++) {
-        shown p;
-        show(ctx, &l->applied[k], &p);
-        literal effect = p.effect >= 0 && p.effect < QE_NEFFECTS ? effect_json[p.effect]
-                                                                 : (literal){NULL, 0};
-        entry t = {jw_json_begin(w, ENTRY_ROOM + p.id_len + p.campaign_len + p.name_len +
-                                        effect.len),
-                   0};
-        if (!t.at)
-            break; /* the writer has failed: jw_done says so */
-        PUT_LIT(&t, "{\"policy\":");
-        put(&t, p.id, p.id_len);
-        PUT_LIT(&t, ",\"campaign\":");
-        put_json(&t, p.campaign, p.campaign_len);
-        PUT_LIT(&t, ",\"source\":\"policy\",\"name\":");
-        put_json(&t, p.name, p.name_len);
-        PUT_LIT(&t, ",\"lane\":");
-        put_count(&t, p.lane);
-        PUT_LIT(&t, ",\"effect\":");
-        put_json(&t, effect.text, effect.len);
-        PUT_LIT(&t, ",\"amount\":");
-        t.n += jw_int_text(t.at + t.n, l->applied[k].amount);
-        PUT_LIT(&t, "}");
-        jw_json_end(w, t.n);
-    }
-    jw_end(w);
-}
-
-/* The minimum a rejection for a minimum names (quantity, line or order list
- * price), or -1 for the other reasons. */
-static int64_t rejected_minimum(const qe_policy *p, qe_reason why)
-{
-    return why == QR_MIN_QUANTITY ? p->min_quantity
-           : why == QR_MIN_LINE   ? p->min_line
-           : why == QR_MIN_ORDER  ? p->min_order
-                                  : -1;
-}
-
-/* The rejections, each as {"policy", "campaign", "name", "line", "reason",
- * "message"}, "minimum" for a minimum not reached (what it takes) and
- * "campaign_status" for a campaign not live: the policy named as an applied
- * one is, so that a reader can tell which offer it was, even one of an
- * ended campaign that no list of offers shows any more. A draft campaign's
- * are left out unless `drafts` (operators): its offers are not public yet.
- * An entry is put together in the writer's buffer from texts encoded
- * before: the policy's id and name and its campaign's id (in the snapshot)
- * and its reason_tails entry. */
-static void rejected_json(jw *w, const qe_snapshot *s, const qe_quote *q, int64_t at, bool drafts)
-{
-    JW_KEY(w, "rejected");
-    jw_array(w);
-    for (int i = 0; i < q->nrejected; i++) {
-        const qe_rejection *x = &q->rejected[i];
-        const qe_policy *p = &s->policies[x->policy];
-        const qe_campaign *c = &s->campaigns[p->campaign];
-        if (!c->published && !drafts)
-            continue;
-        const literal *tail = &reason_tails[reason_kind(x->reason, c, at)];
-        int64_t minimum = rejected_minimum(p, x->reason);
-        entry t = {jw_json_begin(w, ENTRY_ROOM + p->id_json_len + c->id_json_len +
-                                        p->name_json_len + tail->len),
-                   0};
-        if (!t.at)
-            break; /* the writer has failed: jw_done says so */
-        PUT_LIT(&t, "{\"policy\":");
-        put(&t, p->id_json, p->id_json_len);
-        PUT_LIT(&t, ",\"campaign\":");
-        put(&t, c->id_json, c->id_json_len);
-        PUT_LIT(&t, ",\"name\":");
-        put(&t, p->name_json, p->name_json_len);
-        PUT_LIT(&t, ",\"line\":");
-        put_count(&t, x->line);
-        if (minimum >= 0) {
-            PUT_LIT(&t, ",\"minimum\":");
-            t.n += jw_int_text(t.at + t.n, minimum);
-        }
-        put(&t, tail->text, tail->len);
-        jw_json_end(w, t.n);
-    }
-    jw_end(w);
-}
-
-/* A quote as answered (POST) and read back (GET): its head, its lines from
- * the terms, and its totals; the object is left open for what follows. */
-static void quote_head_json(jw *w, const char *id, const char *org_id, int64_t at,
-                            int64_t expires, const quote_terms *t, shown_fn show,
-                            const void *ctx)
-{
-    jw_object(w);
-    JW_KEY(w, "id");
-    jw_string(w, id);
-    JW_KEY(w, "org_id");
-    jw_string(w, org_id);
-    JW_KEY(w, "at");
-    jw_time(w, at);
-    JW_KEY(w, "expires_at");
-    jw_time(w, expires);
-    JW_KEY(w, "currency");
-    jw_json(w, "\"CNY\"", 5);
-    JW_KEY(w, "lines");
-    jw_array(w);
-    for (int i = 0; i < t->nlines; i++) {
-        const qt_line *l = &t->lines[i];
-        jw_object(w);
-        JW_KEY(w, "index");
-        jw_int(w, i);
-        JW_KEY(w, "product");
-        jw_string(w, l->product);
-        JW_KEY(w, "pack");
-        jw_string(w, l->pack);
-        JW_KEY(w, "region");
-        jw_string(w, l->region);
-        JW_KEY(w, "billing_mode");
-        jw_string(w, l->mode);
-        JW_KEY(w, "quantity");
-        jw_int(w, l->quantity);
-        JW_KEY(w, "months");
-        jw_count(w, l->months);
-        JW_KEY(w, "hours");
-        jw_count(w, l->hours);
-        JW_KEY(w, "list_price");
-        jw_int(w, l->list);
-        applied_json(w, l, show, ctx);
-        JW_KEY(w, "final_price");
-        jw_int(w, l->final);
-        jw_end(w);
-    }
-    jw_end(w);
-    JW_KEY(w, "totals");
-    jw_object(w);
-    JW_KEY(w, "list");
-    jw_int(w, t->list);
-    JW_KEY(w, "discount");
-    jw_int(w, t->discount);
-    JW_KEY(w, "final");
-    jw_int(w, t->final);
-    jw_end(w);
-}
-
-/* The answer, written straight to text: a quote can list hundreds of
- * rejections, and this is the hot path of a campaign's opening. What is
- * stored is the terms (quote_terms.h), not the answer. `drafts`: whether
- * the rejected list names a draft campaign's offers (for operators). */
-static const char *quote_text(arena *a, const qe_snapshot *s, const qe_quote *q,
-                              const quote_terms *t, const char *id, const char *org_id,
-                              int64_t at, int64_t expires, bool drafts, size_t *len)
-{
-    jw w;
-    jw_init(&w, a, 4096 + (size_t)q->nlines * 1024 + (size_t)q->nrejected * 256);
-    quote_head_json(&w, id, org_id, at, expires, t, shown_in_snapshot, s);
-    rejected_json(&w, s, q, at, drafts);
-    jw_end(&w);
-    return jw_done(&w, len);
-}
-
 int h_quote_create(req *r)
 {
     static const jv_field fields[] = {
@@ -699,7 +390,7 @@ int h_quote_create(req *r)
     if ((rc = quote_terms_of(s, &cart, &out, r->a, &terms, e)))
         return rc;
     const char *text =
-        quote_text(r->a, s, &out, &terms, id, org.id, cart.at, expires, operator, &len);
+        qj_answer(r->a, s, &out, &terms, id, org.id, cart.at, expires, operator, &len);
     const char *stored = quote_terms_encode(r->a, &terms, &terms_len);
     if (!text || !stored)
         return err_set(e, ERR_NOMEM, "out of memory");
@@ -719,7 +410,7 @@ int h_quote_create(req *r)
 typedef struct shown_table {
     int n;
     const char **ids;
-    shown *rows;
+    qj_shown *rows;
 } shown_table;
 
 static int shown_find(const shown_table *t, const char *id)
@@ -730,7 +421,7 @@ static int shown_find(const shown_table *t, const char *id)
     return -1;
 }
 
-static void shown_in_table(const void *ctx, const qt_applied *ap, shown *out)
+static void shown_in_table(const void *ctx, const qt_applied *ap, qj_shown *out)
 {
     const shown_table *t = ctx;
     *out = t->rows[shown_find(t, ap->policy)]; /* shown_load put every id there */
@@ -757,10 +448,10 @@ static int shown_load(req *r, db_conn *c, const quote_terms *terms, shown_table 
     rc = quote_policy_views_load(c, r->a, t->ids, t->n, views, known, &r->err);
     for (int i = 0; !rc && i < t->n; i++) {
         const quote_policy_view *v = &views[i];
-        shown *row = &t->rows[i];
+        qj_shown *row = &t->rows[i];
         size_t id_len = 0;
         const char *id = jw_quote(r->a, t->ids[i], &id_len);
-        *row = (shown){.id = id, .id_len = id_len, .lane = -1, .effect = -1};
+        *row = (qj_shown){.id = id, .id_len = id_len, .lane = -1, .effect = -1};
         if (!id)
             rc = err_set(&r->err, ERR_NOMEM, "out of memory");
         if (rc || !known[i])
@@ -799,7 +490,7 @@ int h_quote_get(req *r)
         return rc;
     jw w;
     jw_init(&w, r->a, 4096 + (size_t)terms.nlines * 1024);
-    quote_head_json(&w, q.id, q.org_id, q.at, q.expires_at, &terms, shown_in_table, &table);
+    qj_head(&w, q.id, q.org_id, q.at, q.expires_at, &terms, shown_in_table, &table);
     jw_end(&w);
     r->text = jw_done(&w, &r->text_len);
     return r->text ? 0 : err_set(&r->err, ERR_NOMEM, "out of memory");
